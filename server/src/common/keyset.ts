@@ -1,0 +1,69 @@
+import type { EntityName } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { decodeCursor, toConnection, type ConnectionShape, type CursorValue } from './pagination';
+
+export interface SortKey {
+  /** An SQL expression over the table alias, e.g. `lower(l.topic)`. */
+  sql: string;
+  /** Its type, to cast the cursor's value back in the comparison. */
+  cast: 'timestamptz' | 'text' | 'int';
+}
+
+export interface KeysetQuery {
+  table: string;
+  alias: string;
+  sort: SortKey[];
+  direction: 'asc' | 'desc';
+  /** The filter, without the cursor, as SQL with `?` placeholders. */
+  where: string;
+  params: unknown[];
+  first: number;
+  after?: string | null;
+  /** Names the ordering, so that a cursor of one ordering is refused by another. */
+  tag: string;
+  /** Generated columns that the entity does not map. */
+  unmapped?: string[];
+}
+
+/**
+ * One page of a table ordered by `sort` and then the id, fetched with a row-value comparison
+ * against the cursor (`(k, id) < (?, ?)`), so that pages neither skip nor repeat rows however
+ * many share a sort value, and rows added meanwhile before the cursor do not shift later pages.
+ * The sort values come from the database itself, so the cursor compares exactly as SQL does.
+ */
+export async function keysetPage<T extends object>(em: EntityManager, entity: EntityName<T>, q: KeysetQuery): Promise<ConnectionShape<T>> {
+  const cursor = decodeCursor(q.after, q.sort.length + 1, q.tag);
+  const a = q.alias;
+  const keys = [...q.sort.map((s) => s.sql), `${a}.id`];
+  const op = q.direction === 'asc' ? '>' : '<';
+  const casts = [...q.sort.map((s) => s.cast), 'uuid'];
+  const pageWhere = cursor ? `(${q.where}) and (${keys.join(', ')}) ${op} (${casts.map((c) => `?::${c}`).join(', ')})` : q.where;
+  const params = cursor ? [...q.params, ...cursor] : q.params;
+  const select = q.sort.map((s, i) => `${s.sql} as "__s${i}"`).join(', ');
+  const order = keys.map((k) => `${k} ${q.direction}`).join(', ');
+  const knex = em.getKnex();
+  const rows: Record<string, unknown>[] = await em.execute(knex.raw(
+    `select ${a}.*, ${select} from "${q.table}" ${a} where ${pageWhere} order by ${order} limit ?`,
+    [...params, q.first + 1] as never[]));
+  const sortOf = new Map<T, CursorValue[]>();
+  const nodes = rows.map((row) => {
+    const values = q.sort.map((_, i) => {
+      const v = row[`__s${i}`];
+      delete row[`__s${i}`];
+      return v instanceof Date ? v.toISOString() : (v as CursorValue);
+    });
+    for (const c of q.unmapped ?? []) delete row[c];
+    const node = em.map(entity, row as never) as T;
+    sortOf.set(node, values);
+    return node;
+  });
+  return toConnection(nodes, q.first, q.after, q.tag, (n) => [...(sortOf.get(n) ?? []), (n as { id: string }).id], async () => {
+    const res = await em.execute<{ n: string }[]>(knex.raw(`select count(*) as n from "${q.table}" ${a} where ${q.where}`, q.params as never[]));
+    return Number(res[0].n);
+  });
+}
+
+/** Escapes LIKE's wildcards so that a search for "50%" means the text "50%". */
+export function likePattern(term: string): string {
+  return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

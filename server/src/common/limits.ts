@@ -1,0 +1,56 @@
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { ApiErrorCode } from './errors';
+import { DEFAULT_PAGE_SIZE } from './pagination';
+
+export const MAX_DEPTH = 10;
+export const MAX_ALIASES = 15;
+/** Each field costs 1; a field with `first` costs its children × `first`. */
+export const MAX_COST = 10_000;
+
+function tooComplex(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ApiErrorCode.QUERY_TOO_COMPLEX } });
+}
+
+/** Reports armor's rejections with the contract's code instead of a "Syntax Error". */
+const reject = [(ctx: ValidationContext | null, error: GraphQLError) => {
+  ctx?.reportError(tooComplex(error.message.replace(/^Syntax Error: /, '')));
+}];
+
+/** Validation rules for depth and aliases; they run before anything executes. */
+export const limitRules = [
+  maxDepthRule({ n: MAX_DEPTH, ignoreIntrospection: true, flattenFragments: true, onReject: reject, propagateOnRejection: false }),
+  maxAliasesRule({ n: MAX_ALIASES, onReject: reject, propagateOnRejection: false }),
+];
+
+/** A connection field multiplies its children's cost by the page size asked for. */
+const pagedEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  if (!field.args.some((a) => a.name === 'first')) return undefined;
+  const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
+  return 1 + childComplexity * Math.max(first, 1);
+};
+
+/**
+ * Refuses an operation whose estimated cost is over {@link MAX_COST} once its variables are
+ * known, before any resolver runs.
+ */
+export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, operationName }) {
+          const cost = getComplexity({
+            schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined,
+            estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
+          });
+          if (cost > MAX_COST) {
+            throw tooComplex(`The query's estimated cost is ${cost}, over the limit of ${MAX_COST}; ask for smaller pages or fewer nested lists`);
+          }
+        },
+      };
+    },
+  };
+}

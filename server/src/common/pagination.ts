@@ -1,0 +1,121 @@
+import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { badUserInput } from './errors';
+
+export const DEFAULT_PAGE_SIZE = 25;
+export const MAX_PAGE_SIZE = 100;
+
+@ObjectType({ description: 'Where a page sits in its connection.' })
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => Boolean, { description: 'True when the page was asked for `after` a cursor.' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+/** The shape every connection type has; `connectionType` builds the GraphQL classes. */
+export interface ConnectionShape<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: PageInfo;
+  /** A getter, so that the count query runs only when the field is selected. */
+  readonly totalCount: Promise<number>;
+}
+
+/**
+ * Builds `<Name>Connection` and `<Name>Edge` object types for a node type (a class, or a
+ * union from `createUnionType`).
+ */
+export function connectionType<T extends object>(name: string, node: () => ClassType<T> | object) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field(() => String)
+    cursor!: string;
+
+    @Field(node)
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} items with cursors.` })
+  class Connection implements ConnectionShape<T> {
+    @Field(() => [Edge])
+    edges!: Edge[];
+
+    @Field(() => [node()])
+    nodes!: T[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: 'All items matching the filter, across pages.' })
+    readonly totalCount!: Promise<number>;
+  }
+  return Connection as ClassType<ConnectionShape<T>>;
+}
+
+/** Checks `first` against the contract's 1..100 (default 25); anything else is BAD_USER_INPUT. */
+export function pageSize(first: number | null | undefined): number {
+  if (first === undefined || first === null) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badUserInput(`"first" must be between 1 and ${MAX_PAGE_SIZE}; got ${first}`, 'first');
+  }
+  return first;
+}
+
+export type CursorValue = string | number | null;
+
+export function encodeCursor(values: CursorValue[]): string {
+  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+}
+
+/**
+ * Decodes a cursor made by {@link encodeCursor} for a connection whose sort key has `arity`
+ * values (the last one being the id). A cursor from another connection or ordering, or a
+ * tampered one, is BAD_USER_INPUT rather than a silently wrong page.
+ */
+export function decodeCursor(cursor: string | null | undefined, arity: number, tag: string): CursorValue[] | null {
+  if (cursor === undefined || cursor === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === arity + 1 && parsed[0] === tag &&
+        parsed.slice(1).every((v) => v === null || typeof v === 'string' || typeof v === 'number') &&
+        typeof parsed[arity] === 'string') {
+      return parsed.slice(1) as CursorValue[];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw badUserInput('"after" is not a cursor of this list (it may belong to another list or ordering)', 'after');
+}
+
+/**
+ * Assembles a page from rows fetched with `limit + 1` (the extra row only says that there is a
+ * next page). `key` gives a row's sort values ending with its id; `tag` names the ordering so
+ * that cursors are not mixed between orderings.
+ */
+export function toConnection<T>(
+  rows: T[], limit: number, after: string | null | undefined, tag: string,
+  key: (row: T) => CursorValue[], count: () => Promise<number>,
+): ConnectionShape<T> {
+  const page = rows.slice(0, limit);
+  const edges = page.map((node) => ({ node, cursor: encodeCursor([tag, ...key(node)]) }));
+  return {
+    edges,
+    nodes: page,
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      hasPreviousPage: after !== undefined && after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    get totalCount() {
+      return count();
+    },
+  };
+}

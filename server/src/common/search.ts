@@ -1,0 +1,10 @@
+import { badUserInput } from './errors';
+
+export const MAX_SEARCH_LENGTH = 100;
+
+/** A trimmed search term, or null for none; longer than 100 characters is BAD_USER_INPUT. */
+export function searchTerm(search: string | null | undefined, argument = 'search'): string | null {
+  if (search == null || search.trim() === '') return null;
+  if (search.length > MAX_SEARCH_LENGTH) throw badUserInput(`"${argument}" may be at most ${MAX_SEARCH_LENGTH} characters`, argument);
+  return search.trim();
+}

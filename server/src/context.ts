@@ -1,0 +1,13 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { User } from './users/user.entity';
+
+/** What every resolver gets for one request. */
+export interface Context {
+  /** A fork of the EntityManager for this request alone. */
+  em: EntityManager;
+  /** The authenticated caller; requests without a valid key never reach a resolver. */
+  actor: User;
+  requestId: string;
+  log: Logger;
+}

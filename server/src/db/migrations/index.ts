@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261129000000Initial } from './Migration20261129000000Initial';
+
+/** The committed migrations, oldest first. A new one is added here as well as in this folder. */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261129000000Initial', class: Migration20261129000000Initial },
+];

@@ -1,0 +1,35 @@
+import { DataloaderType, MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { entities } from './entities';
+import { migrationsList } from './migrations';
+
+export interface OrmOptions {
+  databaseUrl: string;
+  poolMax?: number;
+  /** Receives every SQL statement; tests count statements through it. */
+  onQuery?: (sql: string) => void;
+}
+
+export function ormConfig(opts: OrmOptions): Options {
+  return {
+    clientUrl: opts.databaseUrl,
+    entities,
+    extensions: [Migrator],
+    // Ref.load() and Collection.load() from field resolvers are batched per request.
+    dataloader: DataloaderType.ALL,
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    pool: { min: 0, max: opts.poolMax ?? 10 },
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
+    debug: opts.onQuery ? ['query'] : false,
+    logger: opts.onQuery ? (message: string) => opts.onQuery!(message) : () => undefined,
+    discovery: { warnWhenNoEntities: true },
+  };
+}
+
+/** Connects and brings the schema up to date with the committed migrations. */
+export async function initOrm(opts: OrmOptions): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormConfig(opts));
+  await orm.getMigrator().up();
+  return orm;
+}

@@ -1,0 +1,52 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { LeadOrderField, OrderDirection, Role } from '../common/enums';
+import { searchTerm } from '../common/search';
+import { isUuid } from '../common/ids';
+import { keysetPage, likePattern, type SortKey } from '../common/keyset';
+import type { ConnectionShape } from '../common/pagination';
+import type { User } from '../users/user.entity';
+import { Lead } from './lead.entity';
+import type { LeadFilter, LeadOrder } from './lead.inputs';
+
+/** Each ordering's SQL sort key; every index on these ends with the id as a unique tiebreaker. */
+const SORT_KEYS: Record<LeadOrderField, SortKey> = {
+  [LeadOrderField.CREATED_AT]: { sql: 'l.created_at', cast: 'timestamptz' },
+  [LeadOrderField.UPDATED_AT]: { sql: 'l.updated_at', cast: 'timestamptz' },
+  [LeadOrderField.TOPIC]: { sql: 'lower(l.topic)', cast: 'text' },
+  [LeadOrderField.LAST_NAME]: { sql: 'lower(l.last_name)', cast: 'text' },
+  [LeadOrderField.COMPANY_NAME]: { sql: "lower(coalesce(l.company_name, ''))", cast: 'text' },
+  [LeadOrderField.RATING]: { sql: 'l.rating_rank', cast: 'int' },
+};
+
+/** The `leads` query: filtered, visible to the caller, ordered, keyset-paginated. */
+export async function findLeads(
+  em: EntityManager, actor: User,
+  args: { first: number; after?: string | null; filter?: LeadFilter | null; orderBy?: LeadOrder | null },
+): Promise<ConnectionShape<Lead>> {
+  const field = args.orderBy?.field ?? LeadOrderField.CREATED_AT;
+  const direction = args.orderBy?.direction ?? OrderDirection.DESC;
+
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const f = args.filter ?? {};
+  if (actor.role === Role.PARTNER) { where.push('l.created_by_id = ?'); params.push(actor.id); }
+  if (f.state?.length) { where.push('l.state in (?)'); params.push(f.state); }
+  if (f.statusReason?.length) { where.push('l.status_reason in (?)'); params.push(f.statusReason); }
+  if (f.source?.length) { where.push('l.source in (?)'); params.push(f.source); }
+  if (f.rating?.length) { where.push('l.rating in (?)'); params.push(f.rating); }
+  if (f.mine) { where.push('l.owner_id = ?'); params.push(actor.id); }
+  if (f.ownerId != null) {
+    if (!isUuid(f.ownerId)) where.push('false');
+    else { where.push('l.owner_id = ?'); params.push(f.ownerId); }
+  }
+  const term = searchTerm(f.search, 'filter.search');
+  if (term) { where.push("l.search_text like ? escape '\\'"); params.push(likePattern(term)); }
+  if (f.createdAfter) { where.push('l.created_at >= ?'); params.push(f.createdAfter); }
+  if (f.createdBefore) { where.push('l.created_at < ?'); params.push(f.createdBefore); }
+
+  return keysetPage(em, Lead, {
+    table: 'lead', alias: 'l', sort: [SORT_KEYS[field]], direction: direction === OrderDirection.ASC ? 'asc' : 'desc',
+    where: where.length ? where.join(' and ') : 'true', params, first: args.first, after: args.after,
+    tag: `lead:${field}:${direction}`, unmapped: ['rating_rank', 'search_text'],
+  });
+}

@@ -1,0 +1,209 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Account } from '../accounts/account.entity';
+import { diffSnapshots, fieldChange, recordAudit } from '../audit/audit.service';
+import { Contact } from '../contacts/contact.entity';
+import { Currency } from '../currencies/currency.entity';
+import { LeadSource, LeadState, Role, UserErrorCode } from '../common/enums';
+import { userError, type UserError } from '../common/errors';
+import { isUuid } from '../common/ids';
+import { normaliseAmount } from '../common/money';
+import { validateInput } from '../common/validation';
+import { User } from '../users/user.entity';
+import { lockLeadForWrite } from './lead.access';
+import { leadSnapshot } from './lead.audit';
+import { Lead } from './lead.entity';
+import type { AssignLeadsInput, CreateLeadInput, LeadFieldsInput, UpdateLeadInput } from './lead.inputs';
+
+export interface LeadResult { lead: Lead | null; userErrors: UserError[] }
+export interface LeadsResult { leads: Lead[]; userErrors: UserError[] }
+
+/** Trims text; blank optional text becomes null. `undefined` (not given) stays undefined. */
+function clean(v: string | null | undefined): string | null | undefined {
+  if (v === undefined || v === null) return v;
+  const t = v.trim();
+  return t === '' ? null : t;
+}
+
+const TEXT_FIELDS = [
+  'firstName', 'jobTitle', 'companyName', 'email', 'businessPhone', 'mobilePhone', 'website', 'description',
+] as const;
+const ENUM_FIELDS = ['industry', 'source', 'rating', 'purchaseTimeframe', 'purchaseProcess', 'budgetStatus'] as const;
+const ADDRESS_FIELDS = {
+  line1: 'addressLine1', line2: 'addressLine2', city: 'addressCity', stateOrProvince: 'addressStateOrProvince',
+  postalCode: 'addressPostalCode', country: 'addressCountry',
+} as const;
+
+/** The lead commands: each is one transaction, with its audit entry written inside it. */
+export class LeadService {
+  constructor(private readonly em: EntityManager, private readonly actor: User) {}
+
+  async createLead(input: CreateLeadInput): Promise<LeadResult> {
+    const errors = await validateInput(input);
+    if (errors.length) return { lead: null, userErrors: errors };
+    const actor = this.actor;
+    return this.em.transactional(async (em) => {
+      const ownerId = input.ownerId ?? actor.id;
+      const refs = await this.resolveReferences(em, input, ownerId);
+      if (refs.length) return { lead: null, userErrors: refs };
+      const lead = em.create(Lead, {
+        topic: input.topic.trim(),
+        lastName: input.lastName.trim(),
+        owner: em.getReference(User, ownerId),
+        createdBy: em.getReference(User, actor.id),
+        source: actor.role === Role.PARTNER ? (input.source ?? LeadSource.PARTNER) : undefined,
+      });
+      this.apply(em, lead, input);
+      recordAudit(em, {
+        entityType: 'Lead', entityId: lead.id, action: 'CREATED', actor,
+        changes: diffSnapshots(null, leadSnapshot(lead)), at: lead.createdAt,
+      });
+      await em.flush();
+      return { lead, userErrors: [] };
+    });
+  }
+
+  async updateLead(input: UpdateLeadInput): Promise<LeadResult> {
+    const errors = await validateInput(input);
+    if (errors.length) return { lead: null, userErrors: errors };
+    const actor = this.actor;
+    return this.em.transactional(async (em) => {
+      const found = await lockLeadForWrite(em, actor, input.id, ['input', 'id']);
+      if (found.error) return { lead: null, userErrors: [found.error] };
+      const lead = found.lead;
+      if (input.expectedVersion != null && input.expectedVersion !== lead.version) {
+        return { lead: null, userErrors: [userError(UserErrorCode.VERSION_CONFLICT,
+          `The lead is at version ${lead.version}, not ${input.expectedVersion}; reload it and try again`, ['input', 'expectedVersion'])] };
+      }
+      if (lead.state !== LeadState.OPEN) {
+        return { lead: null, userErrors: [userError(UserErrorCode.LEAD_NOT_OPEN,
+          `The lead is ${lead.state}; reactivate it before changing it`, ['input', 'id'])] };
+      }
+      const refs = await this.resolveReferences(em, input, input.ownerId ?? undefined);
+      if (refs.length) return { lead: null, userErrors: refs };
+      const before = leadSnapshot(lead);
+      if (input.topic != null) lead.topic = input.topic.trim();
+      if (input.lastName != null) lead.lastName = input.lastName.trim();
+      this.apply(em, lead, input);
+      const changes = diffSnapshots(before, leadSnapshot(lead));
+      if (changes.length > 0) {
+        lead.version += 1;
+        lead.updatedAt = new Date();
+        recordAudit(em, { entityType: 'Lead', entityId: lead.id, action: 'UPDATED', actor, changes, at: lead.updatedAt });
+        await em.flush();
+      }
+      return { lead, userErrors: [] };
+    });
+  }
+
+  /**
+   * Gives leads a new owner. All or nothing: when any lead cannot be assigned, none is, and
+   * each failure is reported with its index in `leadIds`.
+   */
+  async assignLeads(input: AssignLeadsInput): Promise<LeadsResult> {
+    const errors = await validateInput(input);
+    if (errors.length) return { leads: [], userErrors: errors };
+    const actor = this.actor;
+    return this.em.transactional(async (em) => {
+      const owner = isUuid(input.ownerId) ? await em.findOne(User, input.ownerId) : null;
+      if (!owner) return { leads: [], userErrors: [userError(UserErrorCode.NOT_FOUND, 'User not found', ['input', 'ownerId'])] };
+      if (owner.role === Role.PARTNER) {
+        return { leads: [], userErrors: [userError(UserErrorCode.VALIDATION, 'Leads cannot be assigned to a PARTNER', ['input', 'ownerId'])] };
+      }
+      const ids = [...new Set(input.leadIds)];
+      const valid = ids.filter(isUuid).sort();
+      // Locked in id order, so that two overlapping calls cannot deadlock.
+      const locked = valid.length
+        ? await em.find(Lead, { id: { $in: valid } }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' }, refresh: true })
+        : [];
+      const byId = new Map(locked.map((l) => [l.id, l]));
+      const userErrors: UserError[] = [];
+      input.leadIds.forEach((id, i) => {
+        const lead = byId.get(id);
+        const field = ['input', 'leadIds', String(i)];
+        if (!lead || (actor.role === Role.PARTNER)) userErrors.push(userError(UserErrorCode.NOT_FOUND, 'Lead not found', field));
+        else if (actor.role === Role.SALESPERSON && lead.owner.id !== actor.id) {
+          userErrors.push(userError(UserErrorCode.FORBIDDEN, 'You may assign only the leads you own', field));
+        } else if (lead.state !== LeadState.OPEN) {
+          userErrors.push(userError(UserErrorCode.LEAD_NOT_OPEN, `The lead is ${lead.state}; reactivate it before assigning it`, field));
+        }
+      });
+      if (userErrors.length) return { leads: [], userErrors };
+      const now = new Date();
+      for (const lead of locked) {
+        if (lead.owner.id === owner.id) continue;
+        const old = lead.owner.id;
+        lead.owner = em.getReference(User, owner.id) as never;
+        lead.version += 1;
+        lead.updatedAt = now;
+        recordAudit(em, { entityType: 'Lead', entityId: lead.id, action: 'ASSIGNED', actor, changes: [fieldChange('ownerId', old, owner.id)], at: now });
+      }
+      await em.flush();
+      return { leads: ids.map((id) => byId.get(id)!), userErrors: [] };
+    });
+  }
+
+  /** Checks the ids and codes an input refers to; each unknown one is a userError. */
+  private async resolveReferences(em: EntityManager, input: LeadFieldsInput, ownerId: string | undefined): Promise<UserError[]> {
+    const errors: UserError[] = [];
+    const actor = this.actor;
+    if (ownerId !== undefined && ownerId !== actor.id) {
+      if (actor.role === Role.PARTNER || actor.role === Role.SALESPERSON) {
+        errors.push(userError(UserErrorCode.FORBIDDEN, 'You may not make another user the owner; a manager can assign leads', ['input', 'ownerId']));
+      } else {
+        const owner = isUuid(ownerId) ? await em.findOne(User, ownerId) : null;
+        if (!owner) errors.push(userError(UserErrorCode.NOT_FOUND, 'User not found', ['input', 'ownerId']));
+        else if (owner.role === Role.PARTNER) {
+          errors.push(userError(UserErrorCode.VALIDATION, 'A PARTNER cannot own a lead it did not create', ['input', 'ownerId']));
+        }
+      }
+    }
+    const checks: [string | null | undefined, 'existingAccountId' | 'existingContactId', typeof Account | typeof Contact, string][] = [
+      [input.existingAccountId, 'existingAccountId', Account, 'Account'],
+      [input.existingContactId, 'existingContactId', Contact, 'Contact'],
+    ];
+    for (const [id, field, entity, name] of checks) {
+      if (id == null) continue;
+      const visible = actor.role !== Role.PARTNER && isUuid(id) && (await em.count(entity, { id })) > 0;
+      if (!visible) errors.push(userError(UserErrorCode.NOT_FOUND, `${name} not found`, ['input', field]));
+    }
+    if (input.budget) {
+      const currency = await em.findOne(Currency, input.budget.currencyCode);
+      if (!currency) {
+        errors.push(userError(UserErrorCode.VALIDATION, `Unknown currency ${input.budget.currencyCode}; see the currencies query`,
+          ['input', 'budget', 'currencyCode']));
+      }
+    }
+    return errors;
+  }
+
+  /** Copies the given optional fields onto the lead; null clears, undefined leaves alone. */
+  private apply(em: EntityManager, lead: Lead, input: LeadFieldsInput): void {
+    for (const f of TEXT_FIELDS) {
+      const v = clean(input[f]);
+      if (v !== undefined) lead[f] = v;
+    }
+    for (const f of ENUM_FIELDS) {
+      if (input[f] !== undefined) (lead as unknown as Record<string, unknown>)[f] = input[f];
+    }
+    if (input.preferredContactMethod != null) lead.preferredContactMethod = input.preferredContactMethod;
+    if (input.decisionMakerIdentified != null) lead.decisionMakerIdentified = input.decisionMakerIdentified;
+    if (input.address !== undefined) {
+      for (const [k, column] of Object.entries(ADDRESS_FIELDS)) {
+        const v = input.address === null ? null : clean(input.address[k as keyof typeof ADDRESS_FIELDS]);
+        if (v !== undefined) lead[column] = v;
+      }
+    }
+    if (input.budget !== undefined) {
+      lead.budgetAmount = input.budget ? normaliseAmount(input.budget.amount) : null;
+      lead.budgetCurrency = input.budget ? em.getReference(Currency, input.budget.currencyCode, { wrapped: true }) : null;
+    }
+    if (input.existingAccountId !== undefined) {
+      lead.existingAccount = input.existingAccountId ? em.getReference(Account, input.existingAccountId, { wrapped: true }) : null;
+    }
+    if (input.existingContactId !== undefined) {
+      lead.existingContact = input.existingContactId ? em.getReference(Contact, input.existingContactId, { wrapped: true }) : null;
+    }
+    if (input.ownerId != null) lead.owner = em.getReference(User, input.ownerId, { wrapped: true });
+  }
+}

@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import './common/enums';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { AccountResolver } from './accounts/account.resolver';
+import { authChecker } from './common/auth';
+import { DateTimeScalar } from './common/scalars';
+import { ContactResolver } from './contacts/contact.resolver';
+import { CurrencyResolver } from './currencies/currency.resolver';
+import { LeadResolver } from './leads/lead.resolver';
+import { UserResolver } from './users/user.resolver';
+
+/** Every resolver class; a feature adds its resolver here. */
+export const resolvers: NonEmptyArray<Function> = [
+  UserResolver, CurrencyResolver, LeadResolver, ContactResolver, AccountResolver,
+];
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/**
+ * The executable schema. Input validation is not left to type-graphql (whose errors are
+ * top-level and echo the raw input): services validate and answer with VALIDATION userErrors.
+ */
+export function createSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers,
+    authChecker,
+    authMode: 'error',
+    validate: false,
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    emitSchemaFile: false,
+  });
+  return built;
+}
