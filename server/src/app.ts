@@ -195,7 +195,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {
         const r = req as AuthedRequest;
-        return { em: orm.em.fork(), actor: r.actor as User, requestId: r.requestId, log: log.child({ requestId: r.requestId }) };
+        return { em: orm.em.fork(), actor: r.actor as User, requestId: r.requestId, log: log.child({ requestId: r.requestId }), loaders: new Map() };
       },
     }),
   );

@@ -10,4 +10,6 @@ export interface Context {
   actor: User;
   requestId: string;
   log: Logger;
+  /** Per-request DataLoaders by name; see `requestLoader`. */
+  loaders: Map<string, unknown>;
 }
