@@ -22,12 +22,12 @@ async function main(): Promise<void> {
   }
 
   const app = await createApp({ config, databaseUrl, logger: log });
+  const keyFile = path.join(config.dataDir, 'admin-api-key.txt');
   let adminKey: string | null = null;
   if (stopEmbedded) {
     adminKey = await seedFirstStart(app.orm);
-    if (adminKey) {
-      fs.writeFileSync(path.join(config.dataDir, 'admin-api-key.txt'), `${adminKey}\n`, { mode: 0o600 });
-    }
+    if (adminKey) fs.writeFileSync(keyFile, `${adminKey}\n`, { mode: 0o600 });
+    else if (fs.existsSync(keyFile)) adminKey = fs.readFileSync(keyFile, 'utf8').trim();
   }
   const url = await app.listen();
 
@@ -52,8 +52,7 @@ async function main(): Promise<void> {
     config.introspection ? `  Apollo Sandbox:  open ${url}/graphql in a browser and add the header "Authorization: Bearer <api key>"` : '',
     `  Health:          ${url}/healthz   Readiness: ${url}/readyz`,
     stopEmbedded ? `  Database:        embedded PostgreSQL, data in ${config.dataDir}` : '  Database:        DATABASE_URL',
-    adminKey ? `  Development admin API key (shown once; also in ${path.join(config.dataDir, 'admin-api-key.txt')}):\n    ${adminKey}` : '',
-    !adminKey && stopEmbedded ? `  Development admin API key: see ${path.join(config.dataDir, 'admin-api-key.txt')}` : '',
+    adminKey ? `  Development admin API key (kept in ${keyFile}):\n    ${adminKey}` : '',
     '',
   ].filter((l, i, all) => l !== '' || i === 0 || i === all.length - 1);
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -45,7 +45,7 @@ export async function startTestServer(opts: { rateLimitPerMinute?: number } = {}
 
   const sql: string[] = [];
   const config = {
-    ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+    ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     port: 0, host: '127.0.0.1', rateLimitPerMinute: opts.rateLimitPerMinute ?? 0, dbPoolMax: 30,
   };
   const app = await createApp({ config, databaseUrl, onQuery: (q) => sql.push(q) });

@@ -18,7 +18,7 @@ function flatten(errors: ValidationError[], path: string[], out: UserError[]): v
  * the input path, e.g. `["input","budget","amount"]`.
  */
 export async function validateInput(input: object, path: string[] = ['input']): Promise<UserError[]> {
-  const errors = await validate(input, { forbidUnknownValues: false, skipMissingProperties: false });
+  const errors = await validate(input, { forbidUnknownValues: false, skipMissingProperties: false, stopAtFirstError: true });
   const out: UserError[] = [];
   flatten(errors, path, out);
   return out;

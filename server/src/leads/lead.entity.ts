@@ -101,7 +101,7 @@ export class Lead {
   @Property({ type: 'string', length: 2000, nullable: true })
   description?: string | null;
 
-  @Property({ type: 'decimal', precision: 14, scale: 2, nullable: true })
+  @Property({ type: 'decimal', precision: 15, scale: 2, nullable: true })
   budgetAmount?: string | null;
 
   @ManyToOne(() => Currency, { ref: true, nullable: true, fieldName: 'budget_currency_code', deleteRule: 'restrict' })

@@ -133,7 +133,7 @@ export class LeadService {
       for (const lead of locked) {
         if (lead.owner.id === owner.id) continue;
         const old = lead.owner.id;
-        lead.owner = em.getReference(User, owner.id) as never;
+        lead.owner = em.getReference(User, owner.id, { wrapped: true });
         lead.version += 1;
         lead.updatedAt = now;
         recordAudit(em, { entityType: 'Lead', entityId: lead.id, action: 'ASSIGNED', actor, changes: [fieldChange('ownerId', old, owner.id)], at: now });

@@ -26,7 +26,7 @@ export class Opportunity {
   @ManyToOne(() => Currency, { ref: true, fieldName: 'currency_code', deleteRule: 'restrict' })
   currency!: Ref<Currency>;
 
-  @Property({ type: 'decimal', precision: 14, scale: 2, nullable: true })
+  @Property({ type: 'decimal', precision: 15, scale: 2, nullable: true })
   estimatedValue?: string | null;
 
   @ManyToOne(() => Account, { ref: true, nullable: true, deleteRule: 'set null' })
