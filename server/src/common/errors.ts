@@ -35,7 +35,7 @@ export enum ApiErrorCode {
 /** An argument outside its allowed range, such as `first: 1000`. */
 export function badUserInput(message: string, argument?: string): GraphQLError {
   return new GraphQLError(message, {
-    extensions: { code: ApiErrorCode.BAD_USER_INPUT, ...(argument ? { argument } : {}) },
+    extensions: { code: ApiErrorCode.BAD_USER_INPUT, ...(argument ? { argument } : {}), http: { status: 400 } },
   });
 }
 

@@ -4,7 +4,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { ApiErrorCode } from './errors';
-import { DEFAULT_PAGE_SIZE } from './pagination';
+import { pageSize } from './pagination';
 
 export const MAX_DEPTH = 10;
 export const MAX_ALIASES = 15;
@@ -12,7 +12,7 @@ export const MAX_ALIASES = 15;
 export const MAX_COST = 10_000;
 
 function tooComplex(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ApiErrorCode.QUERY_TOO_COMPLEX } });
+  return new GraphQLError(message, { extensions: { code: ApiErrorCode.QUERY_TOO_COMPLEX, http: { status: 400 } } });
 }
 
 /** Reports armor's rejections with the contract's code instead of a "Syntax Error". */
@@ -29,8 +29,10 @@ export const limitRules = [
 /** A connection field multiplies its children's cost by the page size asked for. */
 const pagedEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
   if (!field.args.some((a) => a.name === 'first')) return undefined;
-  const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
-  return 1 + childComplexity * Math.max(first, 1);
+  // Checked here as well as in the resolver, so that `first: 1000` is reported as the
+  // out-of-range argument it is rather than as a query that costs too much.
+  const first = pageSize(typeof args.first === 'number' ? args.first : null);
+  return 1 + childComplexity * first;
 };
 
 /**
