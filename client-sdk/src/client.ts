@@ -1,0 +1,87 @@
+import type * as Operations from './generated/graphql.js';
+import { getSdk } from './generated/sdk.js';
+import { paginate } from './paginate.js';
+import { createExecutor, type CallOptions, type TransportOptions } from './transport.js';
+import type { TypedDocumentNode } from './typed-document-node.js';
+
+export type LeadsClientOptions = TransportOptions;
+
+type Sdk = ReturnType<typeof getSdk<CallOptions>>;
+
+/** Every operation selects one root field named like the operation; its value is the result. */
+type RootField<T> = T[keyof T];
+
+/**
+ * One method per operation of the service: `client.createLead({ input })` resolves to the
+ * `CreateLeadPayload`, `client.lead({ id })` to the lead or null.
+ */
+export type LeadsClientOperations = {
+  [K in keyof Sdk]: (...args: Parameters<Sdk[K]>) => Promise<RootField<Awaited<ReturnType<Sdk[K]>>>>;
+};
+
+/** What `client[name](…)` resolves to, e.g. `LeadsClientResult<'qualifyLeads'>`. */
+export type LeadsClientResult<K extends keyof LeadsClientOperations> = Awaited<ReturnType<LeadsClientOperations[K]>>;
+
+/** The variables of `client[name](…)`. */
+export type LeadsClientVariables<K extends keyof LeadsClientOperations> = NonNullable<Parameters<LeadsClientOperations[K]>[0]>;
+
+type LeadNode = Operations.LeadsQuery['leads']['nodes'][number];
+type ContactNode = Operations.ContactsQuery['contacts']['nodes'][number];
+type AccountNode = Operations.AccountsQuery['accounts']['nodes'][number];
+
+/** Page size for the `paginate*` helpers: 1..100, default 50. */
+export interface PageSize {
+  pageSize?: number;
+}
+
+export interface LeadsClientHelpers {
+  /**
+   * Runs any typed document (e.g. one of the exported `*Document`s, or your own with
+   * `TypedDocumentNode`), with the client's auth, errors, timeouts and retries. Resolves to the
+   * whole `data`.
+   */
+  request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables?: TVariables, options?: CallOptions): Promise<TResult>;
+  /** Every lead matching `filter`, in `orderBy` order, fetched a page at a time. */
+  paginateLeads(args?: Omit<Operations.LeadsQueryVariables, 'first' | 'after'> & PageSize, options?: CallOptions): AsyncGenerator<LeadNode, void, undefined>;
+  /** Every contact matching `search`. */
+  paginateContacts(args?: Omit<Operations.ContactsQueryVariables, 'first' | 'after'> & PageSize, options?: CallOptions): AsyncGenerator<ContactNode, void, undefined>;
+  /** Every account matching `search`. */
+  paginateAccounts(args?: Omit<Operations.AccountsQueryVariables, 'first' | 'after'> & PageSize, options?: CallOptions): AsyncGenerator<AccountNode, void, undefined>;
+}
+
+export type LeadsClient = LeadsClientOperations & LeadsClientHelpers;
+
+const DEFAULT_PAGE_SIZE = 50;
+
+/**
+ * A client for the leads service.
+ *
+ * ```ts
+ * const client = createLeadsClient({ url: 'https://leads.example.com/graphql', apiKey: process.env.LEADS_API_KEY! });
+ * const { lead, userErrors } = await client.createLead({ input: { topic: 'Fleet renewal', lastName: 'Ng' } });
+ * ```
+ *
+ * Methods throw {@link LeadsApiError} for top-level GraphQL errors and transport failures;
+ * business-rule failures come back as the payload's `userErrors`.
+ */
+export function createLeadsClient(options: LeadsClientOptions): LeadsClient {
+  const execute = createExecutor(options);
+  const sdk = getSdk<CallOptions>((doc, variables, callOptions) => execute(doc, variables, callOptions));
+
+  const operations = {} as Record<string, (variables?: unknown, options?: CallOptions) => Promise<unknown>>;
+  for (const [name, method] of Object.entries(sdk) as Array<[string, (v?: unknown, o?: CallOptions) => Promise<Record<string, unknown>>]>) {
+    operations[name] = async (variables, callOptions) => (await method(variables, callOptions))[name];
+  }
+  const ops = operations as unknown as LeadsClientOperations;
+
+  return {
+    ...ops,
+    request: (document, variables, callOptions) => execute(document, variables, callOptions),
+    paginateLeads: ({ pageSize = DEFAULT_PAGE_SIZE, ...args } = {}, callOptions) =>
+      paginate((after) => ops.leads({ ...args, first: pageSize, after }, callOptions)),
+    paginateContacts: ({ pageSize = DEFAULT_PAGE_SIZE, ...args } = {}, callOptions) =>
+      paginate((after) => ops.contacts({ ...args, first: pageSize, after }, callOptions)),
+    paginateAccounts: ({ pageSize = DEFAULT_PAGE_SIZE, ...args } = {}, callOptions) =>
+      paginate((after) => ops.accounts({ ...args, first: pageSize, after }, callOptions)),
+  };
+}

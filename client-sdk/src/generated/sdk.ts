@@ -1,0 +1,57 @@
+import type { DocumentNode } from 'graphql';
+import * as Operations from './graphql.js';
+
+
+
+
+
+
+
+
+
+
+
+
+
+export type Requester<C = {}> = <R, V>(doc: DocumentNode, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
+export function getSdk<C>(requester: Requester<C>) {
+  return {
+    account(variables: Operations.AccountQueryVariables, options?: C): Promise<Operations.AccountQuery> {
+      return requester<Operations.AccountQuery, Operations.AccountQueryVariables>(Operations.AccountDocument, variables, options) as Promise<Operations.AccountQuery>;
+    },
+    accounts(variables?: Operations.AccountsQueryVariables, options?: C): Promise<Operations.AccountsQuery> {
+      return requester<Operations.AccountsQuery, Operations.AccountsQueryVariables>(Operations.AccountsDocument, variables, options) as Promise<Operations.AccountsQuery>;
+    },
+    contact(variables: Operations.ContactQueryVariables, options?: C): Promise<Operations.ContactQuery> {
+      return requester<Operations.ContactQuery, Operations.ContactQueryVariables>(Operations.ContactDocument, variables, options) as Promise<Operations.ContactQuery>;
+    },
+    contacts(variables?: Operations.ContactsQueryVariables, options?: C): Promise<Operations.ContactsQuery> {
+      return requester<Operations.ContactsQuery, Operations.ContactsQueryVariables>(Operations.ContactsDocument, variables, options) as Promise<Operations.ContactsQuery>;
+    },
+    createContact(variables: Operations.CreateContactMutationVariables, options?: C): Promise<Operations.CreateContactMutation> {
+      return requester<Operations.CreateContactMutation, Operations.CreateContactMutationVariables>(Operations.CreateContactDocument, variables, options) as Promise<Operations.CreateContactMutation>;
+    },
+    currencies(variables?: Operations.CurrenciesQueryVariables, options?: C): Promise<Operations.CurrenciesQuery> {
+      return requester<Operations.CurrenciesQuery, Operations.CurrenciesQueryVariables>(Operations.CurrenciesDocument, variables, options) as Promise<Operations.CurrenciesQuery>;
+    },
+    me(variables?: Operations.MeQueryVariables, options?: C): Promise<Operations.MeQuery> {
+      return requester<Operations.MeQuery, Operations.MeQueryVariables>(Operations.MeDocument, variables, options) as Promise<Operations.MeQuery>;
+    },
+    lead(variables: Operations.LeadQueryVariables, options?: C): Promise<Operations.LeadQuery> {
+      return requester<Operations.LeadQuery, Operations.LeadQueryVariables>(Operations.LeadDocument, variables, options) as Promise<Operations.LeadQuery>;
+    },
+    leads(variables?: Operations.LeadsQueryVariables, options?: C): Promise<Operations.LeadsQuery> {
+      return requester<Operations.LeadsQuery, Operations.LeadsQueryVariables>(Operations.LeadsDocument, variables, options) as Promise<Operations.LeadsQuery>;
+    },
+    createLead(variables: Operations.CreateLeadMutationVariables, options?: C): Promise<Operations.CreateLeadMutation> {
+      return requester<Operations.CreateLeadMutation, Operations.CreateLeadMutationVariables>(Operations.CreateLeadDocument, variables, options) as Promise<Operations.CreateLeadMutation>;
+    },
+    updateLead(variables: Operations.UpdateLeadMutationVariables, options?: C): Promise<Operations.UpdateLeadMutation> {
+      return requester<Operations.UpdateLeadMutation, Operations.UpdateLeadMutationVariables>(Operations.UpdateLeadDocument, variables, options) as Promise<Operations.UpdateLeadMutation>;
+    },
+    assignLeads(variables: Operations.AssignLeadsMutationVariables, options?: C): Promise<Operations.AssignLeadsMutation> {
+      return requester<Operations.AssignLeadsMutation, Operations.AssignLeadsMutationVariables>(Operations.AssignLeadsDocument, variables, options) as Promise<Operations.AssignLeadsMutation>;
+    }
+  };
+}
+export type Sdk = ReturnType<typeof getSdk>;
