@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { generateApiKey } from '../server/src/users/api-keys';
+import { UserService } from '../server/src/users/user.service';
+import { startTestServer, type TestServer } from './support/server';
+
+const run = promisify(execFile);
+let s: TestServer;
+beforeAll(async () => { s = await startTestServer(); });
+afterAll(async () => { await s?.stop(); });
+
+const ME = '{ me { id } }';
+
+async function expectUnauthenticated(headers: Record<string, string>) {
+  const res = await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: ME }) });
+  const body = await res.json();
+  expect(res.status).toBe(401);
+  expect(body.data).toBeUndefined();
+  expect(body.errors).toHaveLength(1);
+  expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  return body.errors[0].message as string;
+}
+
+describe('API keys', () => {
+  test('missing, malformed, unknown and revoked keys all get the same UNAUTHENTICATED', async () => {
+    const revoked = await s.createUser('MANAGER' as never, 'revoked-user');
+    await new UserService(s.app.orm.em.fork()).revokeKey(revoked.key.split('_').slice(0, 2).join('_'));
+    const messages = [
+      await expectUnauthenticated({}),
+      await expectUnauthenticated({ authorization: 'Basic abc' }),
+      await expectUnauthenticated({ authorization: 'Bearer' }),
+      await expectUnauthenticated({ authorization: 'Bearer not-a-key' }),
+      await expectUnauthenticated({ authorization: `Bearer ${generateApiKey().key}` }),
+      await expectUnauthenticated({ authorization: `Bearer ${revoked.key}` }),
+      await expectUnauthenticated({ authorization: `Bearer ${s.users.admin.key}x` }),
+    ];
+    expect(new Set(messages).size).toBe(1);
+  });
+
+  test('a valid key is accepted with any capitalisation of Bearer', async () => {
+    const res = await s.gql(ME, undefined, { as: null, headers: { authorization: `bearer ${s.users.sales.key}` } });
+    expect(res.data.me.id).toBe(s.users.sales.id);
+  });
+
+  test('keys are random, prefixed, and stored only as a SHA-256 hash', async () => {
+    const k = generateApiKey();
+    expect(k.key).toMatch(/^lds_[A-Za-z0-9]{10}_[A-Za-z0-9_-]{43}$/);
+    expect(generateApiKey().key).not.toBe(k.key);
+    const rows = await s.db.query('select prefix, hash from api_key where user_id = $1', [s.users.admin.id]);
+    expect(rows.rows).toHaveLength(1);
+    expect(rows.rows[0].hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(s.users.admin.key.startsWith(`${rows.rows[0].prefix}_`)).toBe(true);
+    const all = await s.db.query(`select * from api_key`);
+    expect(JSON.stringify(all.rows)).not.toContain(s.users.admin.key);
+  });
+
+  test('health endpoints and the Sandbox landing page need no key', async () => {
+    const base = s.url.replace(/\/graphql$/, '');
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ok' });
+    const page = await fetch(s.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/sandbox|apollo/i);
+    const getQuery = await fetch(`${s.url}?query=${encodeURIComponent(ME)}`, { headers: { accept: 'text/html', 'apollo-require-preflight': '1' } });
+    expect(getQuery.status).toBe(401);
+  });
+});
+
+describe('roles', () => {
+  const forbiddenForPartner = [
+    'mutation { updateLead(input: { id: "x" }) { userErrors { code } } }',
+    'mutation { assignLeads(input: { leadIds: [], ownerId: "x" }) { userErrors { code } } }',
+    'mutation { createContact(input: { lastName: "X" }) { userErrors { code } } }',
+    '{ contacts { totalCount } }',
+    '{ accounts { totalCount } }',
+    '{ contact(id: "x") { id } }',
+    '{ account(id: "x") { id } }',
+  ];
+  test.each(forbiddenForPartner)('a PARTNER may not run %s (FORBIDDEN, nothing runs)', async (query) => {
+    const res = await s.gql(query, undefined, { as: s.users.partner });
+    expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(Object.values(res.data ?? {}).every((v) => v === null)).toBe(true);
+  });
+
+  test('a PARTNER reads currencies and its own leads, but no related records', async () => {
+    const acc = await s.db.query(`insert into account (id, name, name_normalized, created_at) values (gen_random_uuid(), 'Hidden', 'hidden', now()) returning id`);
+    const lead = await s.gql(`mutation { createLead(input: { topic: "P", lastName: "P" }) { lead { id } } }`, undefined, { as: s.users.partner });
+    await s.db.query('update lead set existing_account_id = $1 where id = $2', [acc.rows[0].id, lead.data.createLead.lead.id]);
+    const res = await s.gql(`{ currencies { code } lead(id: "${lead.data.createLead.lead.id}") { id existingAccount { id } owner { id } } }`, undefined, { as: s.users.partner });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.currencies.length).toBeGreaterThan(0);
+    expect(res.data.lead).toEqual({ id: lead.data.createLead.lead.id, existingAccount: null, owner: { id: s.users.partner.id } });
+  });
+
+  test('every role can ask who it is', async () => {
+    for (const u of Object.values(s.users)) {
+      const res = await s.gql('{ me { id role } }', undefined, { as: u });
+      expect(res.data.me).toEqual({ id: u.id, role: u.role });
+    }
+  });
+});
+
+describe('admin command line', () => {
+  const admin = path.resolve(__dirname, '../server/dist/admin.js');
+  const env = () => ({ ...process.env, DATABASE_URL: s.app.orm.config.get('clientUrl') as string });
+
+  test('user:create, key:create and key:revoke print JSON and take effect', async () => {
+    const created = JSON.parse((await run('node', [admin, 'user:create', '--name', 'Cli User', '--email', 'cli@test.example', '--role', 'MANAGER'], { env: env() })).stdout);
+    expect(created).toEqual({ id: expect.any(String), apiKey: expect.stringMatching(/^lds_/), keyPrefix: expect.stringMatching(/^lds_/) });
+    const asCli = { id: created.id, key: created.apiKey, role: 'MANAGER' as never };
+    expect((await s.gql('{ me { name role } }', undefined, { as: asCli })).data.me).toEqual({ name: 'Cli User', role: 'MANAGER' });
+
+    const second = JSON.parse((await run('node', [admin, 'key:create', '--email', 'CLI@test.example'], { env: env() })).stdout);
+    expect(second.id).toBe(created.id);
+    expect(second.apiKey).not.toBe(created.apiKey);
+
+    const revoked = JSON.parse((await run('node', [admin, 'key:revoke', '--prefix', created.keyPrefix], { env: env() })).stdout);
+    expect(revoked).toMatchObject({ id: created.id, prefix: created.keyPrefix });
+    expect((await s.gql(ME, undefined, { as: asCli })).status).toBe(401);
+    expect((await s.gql(ME, undefined, { as: { ...asCli, key: second.apiKey } })).data.me.id).toBe(created.id);
+  });
+
+  test('bad arguments fail with a clear message and a non-zero exit', async () => {
+    const cases: [string[], RegExp][] = [
+      [['user:create', '--name', 'X', '--email', 'x@test.example', '--role', 'KING'], /--role must be one of/],
+      [['user:create', '--name', 'X', '--email', 'nope', '--role', 'ADMIN'], /not an email/],
+      [['user:create', '--name', 'X', '--email', 'cli@test.example', '--role', 'ADMIN'], /already exists/],
+      [['user:create', '--email', 'y@test.example', '--role', 'ADMIN'], /--name is required/],
+      [['key:create', '--email', 'nobody@test.example'], /no user/],
+      [['key:revoke', '--prefix', 'lds_nothing'], /no API key/],
+      [['frobnicate'], /Usage/],
+    ];
+    for (const [args, message] of cases) {
+      await expect(run('node', [admin, ...args], { env: env() })).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(message) });
+    }
+  });
+});
