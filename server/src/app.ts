@@ -19,6 +19,7 @@ import { ApiErrorCode, unauthenticated } from './common/errors';
 import { costLimitPlugin, limitRules } from './common/limits';
 import { initOrm } from './db/orm';
 import { createSchema } from './schema';
+import { attachmentRouter } from './timeline/attachment.route';
 import { bearerKey, hashApiKey } from './users/api-keys';
 import type { User } from './users/user.entity';
 import { UserService } from './users/user.service';
@@ -147,7 +148,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   /** The Sandbox landing page: a browser's GET of /graphql without a query. */
   const isLandingPage = (req: Request) =>
-    req.method === 'GET' && !('query' in (req.query as object)) && (req.header('accept') ?? '').includes('text/html');
+    req.baseUrl === '/graphql' && req.method === 'GET' && !('query' in (req.query as object)) && (req.header('accept') ?? '').includes('text/html');
 
   const authenticate = async (req: Request, res: Response, next: NextFunction) => {
     const r = req as AuthedRequest;
@@ -199,6 +200,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       },
     }),
   );
+
+  app.use('/attachments', throttle, authenticate, attachmentRouter(orm));
 
   app.use((req, res) => { res.status(404).json({ error: 'not found' }); });
 

@@ -8,11 +8,18 @@ import { DateTimeScalar } from './common/scalars';
 import { ContactResolver } from './contacts/contact.resolver';
 import { CurrencyResolver } from './currencies/currency.resolver';
 import { LeadResolver } from './leads/lead.resolver';
+import { ActivityResolver } from './timeline/activity.resolver';
+import { LeadTimelineResolver } from './timeline/lead-timeline.resolver';
+import { AttachmentResolver, NoteResolver } from './timeline/note.resolver';
 import { UserResolver } from './users/user.resolver';
 
 /** Every resolver class; a feature adds its resolver here. */
 export const resolvers: NonEmptyArray<Function> = [
   UserResolver, CurrencyResolver, LeadResolver, ContactResolver, AccountResolver,
+  NoteResolver,
+  AttachmentResolver,
+  ActivityResolver,
+  LeadTimelineResolver,
 ];
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -1,0 +1,36 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { STAFF } from '../common/auth';
+import type { Context } from '../context';
+import { Lead } from '../leads/lead.entity';
+import { User } from '../users/user.entity';
+import { Activity } from './activity.entity';
+import { CompleteActivityInput, LogActivityInput } from './activity.inputs';
+import { ActivityService } from './activity.service';
+import { CompleteActivityPayload, LogActivityPayload } from './timeline.payloads';
+
+@Resolver(() => Activity)
+export class ActivityResolver {
+  @Authorized(STAFF)
+  @Mutation(() => LogActivityPayload, { description: 'Logs an OPEN activity, owned by the caller, on an OPEN lead.' })
+  logActivity(@Arg('input', () => LogActivityInput) input: LogActivityInput, @Ctx() ctx: Context): Promise<LogActivityPayload> {
+    return new ActivityService(ctx.em, ctx.actor).logActivity(input);
+  }
+
+  @Authorized(STAFF)
+  @Mutation(() => CompleteActivityPayload, { description: 'OPEN → COMPLETED; a COMPLETED or CANCELED activity gives VALIDATION.' })
+  completeActivity(
+    @Arg('input', () => CompleteActivityInput) input: CompleteActivityInput, @Ctx() ctx: Context,
+  ): Promise<CompleteActivityPayload> {
+    return new ActivityService(ctx.em, ctx.actor).completeActivity(input);
+  }
+
+  @FieldResolver(() => User, { description: 'Who logged the activity.' })
+  owner(@Root() activity: Activity): Promise<User> {
+    return activity.owner.loadOrFail();
+  }
+
+  @FieldResolver(() => Lead, { description: 'The lead the activity is on.' })
+  lead(@Root() activity: Activity): Promise<Lead> {
+    return activity.lead.loadOrFail();
+  }
+}

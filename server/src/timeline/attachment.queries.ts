@@ -1,0 +1,47 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Role } from '../common/enums';
+import { isUuid } from '../common/ids';
+import { requestLoader } from '../common/loaders';
+import type { Context } from '../context';
+import type { User } from '../users/user.entity';
+import { Attachment } from './attachment.entity';
+
+/**
+ * The attachment of a note, or null; the notes of one response share one query. `content` is
+ * a lazy property, so the file bodies are not read here.
+ */
+export function attachmentOfNote(ctx: Context, noteId: string): Promise<Attachment | null> {
+  return requestLoader<string, Attachment | null>(ctx, 'attachment-of-note', async (noteIds) => {
+    const found = await ctx.em.find(Attachment, { note: { $in: [...noteIds] } });
+    const byNote = new Map(found.map((a) => [a.note.id, a]));
+    return noteIds.map((id) => byNote.get(id) ?? null);
+  }).load(noteId);
+}
+
+/** The bytes of an attachment, read only when they are asked for (batched per response). */
+export async function attachmentContent(ctx: Context, attachment: Attachment): Promise<Buffer> {
+  if (attachment.content) return attachment.content;
+  return requestLoader<string, Buffer>(ctx, 'attachment-content', async (ids) => {
+    const rows = await ctx.em.execute<{ id: string; content: Buffer }[]>(
+      ctx.em.getKnex().raw('select id, content from attachment where id in (?)', [[...ids]] as never[]));
+    const byId = new Map(rows.map((r) => [r.id, r.content]));
+    return ids.map((id) => byId.get(id) ?? new Error(`attachment ${id} has gone`));
+  }).load(attachment.id);
+}
+
+export interface StoredFile { fileName: string; mimeType: string; sizeBytes: number; content: Buffer }
+
+/**
+ * An attachment with its bytes, when the caller may see its lead: a PARTNER sees only the
+ * attachments of leads it created. Anything else is null, exactly like a missing id.
+ */
+export async function findVisibleFile(em: EntityManager, actor: User, id: string): Promise<StoredFile | null> {
+  if (!isUuid(id)) return null;
+  const partnerOnly = actor.role === Role.PARTNER;
+  const rows = await em.execute<{ file_name: string; mime_type: string; size_bytes: number; content: Buffer }[]>(em.getKnex().raw(
+    `select a.file_name, a.mime_type, a.size_bytes, a.content from attachment a
+     ${partnerOnly ? 'join lead l on l.id = a.lead_id and l.created_by_id = ?' : ''} where a.id = ?`,
+    (partnerOnly ? [actor.id, id] : [id]) as never[]));
+  const row = rows[0];
+  return row ? { fileName: row.file_name, mimeType: row.mime_type, sizeBytes: row.size_bytes, content: row.content } : null;
+}

@@ -1,0 +1,53 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { STAFF } from '../common/auth';
+import { Role } from '../common/enums';
+import { isUuid } from '../common/ids';
+import type { Context } from '../context';
+import { Lead } from '../leads/lead.entity';
+import { User } from '../users/user.entity';
+import { Attachment } from './attachment.entity';
+import { attachmentContent, attachmentOfNote } from './attachment.queries';
+import { AddNoteInput } from './note.inputs';
+import { Note } from './note.entity';
+import { NoteService } from './note.service';
+import { AddNotePayload } from './timeline.payloads';
+
+@Resolver(() => Note)
+export class NoteResolver {
+  @Authorized()
+  @Query(() => Note, { nullable: true, description: 'Null when missing or when its lead is not visible to the caller.' })
+  note(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Note | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    const visible = ctx.actor.role === Role.PARTNER ? { lead: { createdBy: ctx.actor.id } } : {};
+    return ctx.em.findOne(Note, { id, ...visible });
+  }
+
+  @Authorized(STAFF)
+  @Mutation(() => AddNotePayload, { description: 'Adds a note, optionally with one attachment, to an OPEN lead.' })
+  addNote(@Arg('input', () => AddNoteInput) input: AddNoteInput, @Ctx() ctx: Context): Promise<AddNotePayload> {
+    return new NoteService(ctx.em, ctx.actor).addNote(input);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'Null once the author\'s user has been deleted.' })
+  author(@Root() note: Note): Promise<User | null> {
+    return note.author ? note.author.load() : Promise.resolve(null);
+  }
+
+  @FieldResolver(() => Attachment, { nullable: true })
+  attachment(@Root() note: Note, @Ctx() ctx: Context): Promise<Attachment | null> {
+    return attachmentOfNote(ctx, note.id);
+  }
+
+  @FieldResolver(() => Lead, { description: 'The lead the note is on.' })
+  lead(@Root() note: Note): Promise<Lead> {
+    return note.lead.loadOrFail();
+  }
+}
+
+@Resolver(() => Attachment)
+export class AttachmentResolver {
+  @FieldResolver(() => String, { description: 'The file in base64. Read from the database only when asked for; also at GET /attachments/{id}.' })
+  async contentBase64(@Root() attachment: Attachment, @Ctx() ctx: Context): Promise<string> {
+    return (await attachmentContent(ctx, attachment)).toString('base64');
+  }
+}

@@ -1,0 +1,34 @@
+import { createUnionType, Field, ObjectType } from 'type-graphql';
+import { UserError } from '../common/errors';
+import { connectionType } from '../common/pagination';
+import { Activity } from './activity.entity';
+import { Note } from './note.entity';
+
+export const TimelineItem = createUnionType({
+  name: 'TimelineItem',
+  description: 'A note or an activity on a lead\'s timeline.',
+  types: () => [Note, Activity] as const,
+  resolveType: (item) => (item instanceof Note ? 'Note' : 'Activity'),
+});
+
+export type TimelineNode = Note | Activity;
+
+export const TimelineConnection = connectionType<TimelineNode>('Timeline', () => TimelineItem);
+
+@ObjectType()
+export class AddNotePayload {
+  @Field(() => Note, { nullable: true }) note!: Note | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+@ObjectType()
+export class LogActivityPayload {
+  @Field(() => Activity, { nullable: true }) activity!: Activity | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+@ObjectType()
+export class CompleteActivityPayload {
+  @Field(() => Activity, { nullable: true }) activity!: Activity | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
