@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createLeadsClient, isLeadsApiError, LeadsApiError, MeDocument, type LeadsClient, type TypedDocumentNode, type UserErrorCode,
+} from '@leads/client';
+import { startTestServer, type TestServer } from './support/server';
+
+let s: TestServer;
+let sales: LeadsClient;
+let admin: LeadsClient;
+beforeAll(async () => {
+  s = await startTestServer();
+  sales = createLeadsClient({ url: s.url, apiKey: s.users.sales.key });
+  admin = createLeadsClient({ url: s.url, apiKey: s.users.admin.key });
+});
+afterAll(async () => { await s?.stop(); });
+
+/** The rejection of `promise`, which must be a LeadsApiError. */
+async function apiError(promise: Promise<unknown>): Promise<LeadsApiError> {
+  const err = await promise.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(LeadsApiError);
+  return err as LeadsApiError;
+}
+
+/** A fetch that goes to the real server, except for the failures it is told to inject first. */
+function flakyFetch(failures: Array<'network' | 503>) {
+  const calls: Array<{ headers: Headers; body: string }> = [];
+  const impl: typeof fetch = async (input, init) => {
+    calls.push({ headers: new Headers(init?.headers), body: String(init?.body) });
+    const failure = failures.shift();
+    if (failure === 'network') throw new TypeError('fetch failed');
+    if (failure === 503) {
+      return new Response('{"errors":[{"message":"Service unavailable"}]}', {
+        status: 503, headers: { 'content-type': 'application/json', 'retry-after': '0', 'x-request-id': 'from-proxy' },
+      });
+    }
+    return fetch(input, init);
+  };
+  return { impl, calls };
+}
+
+describe('the lead journey through the SDK', () => {
+  test('create a lead, read it back, update it with a version check', async () => {
+    const created = await sales.createLead({
+      input: {
+        topic: 'SDK journey: 40 trucks', firstName: 'Ada', lastName: 'Ng', companyName: 'SDK Journey Freight',
+        email: 'ada.ng@sdk-journey.example', rating: 'HOT', budget: { amount: '125000.50', currencyCode: 'USD' },
+      },
+    });
+    expect(created.userErrors).toEqual([]);
+    const lead = created.lead!;
+    expect(lead).toMatchObject({ state: 'OPEN', statusReason: 'NEW', version: 1, fullName: 'Ada Ng', owner: { id: s.users.sales.id } });
+    expect(lead.budget).toEqual({ amount: '125000.50', currencyCode: 'USD' });
+
+    const read = await sales.lead({ id: lead.id });
+    expect(read?.topic).toBe('SDK journey: 40 trucks');
+
+    const updated = await sales.updateLead({ input: { id: lead.id, expectedVersion: 1, jobTitle: 'Fleet manager' } });
+    expect(updated.userErrors).toEqual([]);
+    expect(updated.lead).toMatchObject({ jobTitle: 'Fleet manager', version: 2 });
+
+    const conflict = await sales.updateLead({ input: { id: lead.id, expectedVersion: 1, jobTitle: 'CFO' } });
+    const codes: UserErrorCode[] = conflict.userErrors.map((e) => e.code);
+    expect(codes).toEqual(['VERSION_CONFLICT']);
+  });
+
+  test('business-rule failures come back as typed userErrors, not exceptions', async () => {
+    const res = await sales.createLead({ input: { topic: 'Bad email', lastName: 'Ng', email: 'not-an-email' } });
+    expect(res.lead).toBeNull();
+    expect(res.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['input', 'email'] })]);
+  });
+
+  test('createContact returns the new contact', async () => {
+    const res = await sales.createContact({ input: { firstName: 'Grace', lastName: 'Hopper', email: 'grace@sdk-journey.example' } });
+    expect(res.userErrors).toEqual([]);
+    expect(res.contact).toMatchObject({ fullName: 'Grace Hopper', email: 'grace@sdk-journey.example' });
+  });
+
+  test('me and currencies', async () => {
+    expect(await sales.me()).toEqual({ id: s.users.sales.id, name: 'sales', email: 'sales@test.example', role: 'SALESPERSON' });
+    const currencies = await sales.currencies();
+    expect(currencies[0]).toMatchObject({ isBase: true, exchangeRate: expect.any(String) });
+  });
+});
+
+describe('pagination helpers', () => {
+  test('paginateLeads walks every page and yields each matching lead once', async () => {
+    const tag = `page-${randomUUID().slice(0, 8)}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const { lead } = await sales.createLead({ input: { topic: `${tag} #${i}`, lastName: `Pager${i}` } });
+      ids.push(lead!.id);
+    }
+    const seen: string[] = [];
+    for await (const lead of sales.paginateLeads({ filter: { search: tag }, orderBy: { field: 'TOPIC', direction: 'ASC' }, pageSize: 3 })) {
+      seen.push(lead.id);
+    }
+    expect(seen).toEqual(ids);
+  });
+
+  test('paginateContacts and paginateAccounts walk their connections', async () => {
+    const tag = `Pagecontact${randomUUID().slice(0, 6)}`;
+    for (let i = 0; i < 4; i++) await sales.createContact({ input: { lastName: `${tag}${i}` } });
+    const contacts: string[] = [];
+    for await (const c of sales.paginateContacts({ search: tag, pageSize: 3 })) contacts.push(c.lastName);
+    expect(contacts.sort()).toEqual([0, 1, 2, 3].map((i) => `${tag}${i}`));
+
+    const accounts = [];
+    for await (const a of admin.paginateAccounts({ pageSize: 2 })) accounts.push(a.id);
+    expect(new Set(accounts).size).toBe(accounts.length);
+  });
+
+  test('a page size outside 1..100 is the service\'s BAD_USER_INPUT', async () => {
+    const err = await apiError(sales.leads({ first: 1000 }));
+    expect(err.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('errors', () => {
+  test('a bad key is a LeadsApiError with UNAUTHENTICATED, the HTTP status and the request id', async () => {
+    const bad = createLeadsClient({ url: s.url, apiKey: 'lk_not_a_key', headers: { 'x-request-id': 'sdk-bad-key-1' } });
+    const err = await apiError(bad.me());
+    expect(err).toMatchObject({ code: 'UNAUTHENTICATED', status: 401, requestId: 'sdk-bad-key-1', operationName: 'me' });
+    expect(err.errors[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(isLeadsApiError(err)).toBe(true);
+  });
+
+  test('a request id comes from the x-request-id header when the body has none', async () => {
+    const flaky = flakyFetch([503]);
+    const client = createLeadsClient({ url: s.url, apiKey: s.users.sales.key, fetch: flaky.impl, retry: false });
+    const err = await apiError(client.me());
+    expect(err).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', status: 503, requestId: 'from-proxy' });
+  });
+
+  test('throttling is THROTTLED with the wait the RateLimit headers ask for', async () => {
+    const limited = await startTestServer({ rateLimitPerMinute: 1 });
+    try {
+      const client = createLeadsClient({ url: limited.url, apiKey: limited.users.sales.key, retry: { maxRetryAfterMs: 1000 } });
+      await client.me();
+      const started = Date.now();
+      const err = await apiError(client.me());
+      expect(err).toMatchObject({ code: 'THROTTLED', status: 429 });
+      expect(err.retryAfterMs).toBeGreaterThan(1000);
+      expect(err.requestId).toEqual(expect.any(String));
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  test('a timeout is TIMEOUT, and a caller\'s abort rejects with its reason', async () => {
+    const slowFetch: typeof fetch = (input, init) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => resolve(fetch(input, init)), 200);
+        init?.signal?.addEventListener('abort', () => { clearTimeout(timer); reject(init.signal!.reason); });
+      });
+    const client = createLeadsClient({ url: s.url, apiKey: s.users.sales.key, fetch: slowFetch, timeoutMs: 20, retry: false });
+    expect((await apiError(client.me())).code).toBe('TIMEOUT');
+
+    const controller = new AbortController();
+    const reason = new Error('user left the page');
+    const pending = client.me(undefined, { signal: controller.signal, timeoutMs: 5000 });
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+  });
+});
+
+describe('retries', () => {
+  test('queries are retried after network failures and 5xx', async () => {
+    const flaky = flakyFetch(['network', 503]);
+    const client = createLeadsClient({ url: s.url, apiKey: s.users.sales.key, fetch: flaky.impl, retry: { minDelayMs: 5 } });
+    expect((await client.me()).id).toBe(s.users.sales.id);
+    expect(flaky.calls).toHaveLength(3);
+  });
+
+  test('a query gives up after `retries` retries with the last failure', async () => {
+    const flaky = flakyFetch(['network', 'network', 'network']);
+    const client = createLeadsClient({ url: s.url, apiKey: s.users.sales.key, fetch: flaky.impl, retry: { retries: 1, minDelayMs: 5 } });
+    expect((await apiError(client.me())).code).toBe('NETWORK_ERROR');
+    expect(flaky.calls).toHaveLength(2);
+  });
+
+  test('a mutation is sent once unless the caller gives an idempotency key', async () => {
+    const once = flakyFetch(['network']);
+    const client = createLeadsClient({ url: s.url, apiKey: s.users.sales.key, fetch: once.impl, retry: { minDelayMs: 5 } });
+    expect((await apiError(client.createLead({ input: { topic: 'Retry me not', lastName: 'Once' } }))).code).toBe('NETWORK_ERROR');
+    expect(once.calls).toHaveLength(1);
+
+    const keyed = flakyFetch(['network']);
+    const retrying = createLeadsClient({ url: s.url, apiKey: s.users.sales.key, fetch: keyed.impl, retry: { minDelayMs: 5 } });
+    const key = randomUUID();
+    const res = await retrying.createLead({ input: { topic: 'Retry me', lastName: 'Twice' } }, { idempotencyKey: key });
+    expect(res.userErrors).toEqual([]);
+    expect(keyed.calls.map((c) => c.headers.get('idempotency-key'))).toEqual([key, key]);
+  });
+
+  test('requests carry the key, JSON content type and the operation name', async () => {
+    const spy = flakyFetch([]);
+    const client = createLeadsClient({ url: s.url, apiKey: s.users.sales.key, fetch: spy.impl, headers: { 'x-partner': 'acme' } });
+    await client.lead({ id: randomUUID() });
+    const [call] = spy.calls;
+    expect(call!.headers.get('authorization')).toBe(`Bearer ${s.users.sales.key}`);
+    expect(call!.headers.get('content-type')).toBe('application/json');
+    expect(call!.headers.get('x-partner')).toBe('acme');
+    expect(JSON.parse(call!.body)).toMatchObject({ operationName: 'lead', variables: { id: expect.any(String) } });
+  });
+});
+
+describe('typed documents', () => {
+  test('request() runs the exported documents and documents of the caller\'s own', async () => {
+    const data = await sales.request(MeDocument);
+    expect(data.me.id).toBe(s.users.sales.id);
+
+    const own = { kind: 'Document', definitions: [{
+      kind: 'OperationDefinition', operation: 'query', name: { kind: 'Name', value: 'myName' },
+      selectionSet: { kind: 'SelectionSet', selections: [{ kind: 'Field', name: { kind: 'Name', value: 'me' },
+        selectionSet: { kind: 'SelectionSet', selections: [{ kind: 'Field', name: { kind: 'Name', value: 'name' } }] } }] },
+    }] } as unknown as TypedDocumentNode<{ me: { name: string } }, Record<string, never>>;
+    expect(await sales.request(own)).toEqual({ me: { name: 'sales' } });
+  });
+});
