@@ -1,0 +1,111 @@
+import { startTestServer, type TestServer } from './support/server';
+
+let s: TestServer;
+beforeAll(async () => { s = await startTestServer(); });
+afterAll(async () => { await s?.stop(); });
+
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.users.admin.key}`, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+describe('operation limits', () => {
+  test('depth over 10 is QUERY_TOO_COMPLEX and touches no data', async () => {
+    // lead → existingContact → account → primaryContact → account → … nests as deep as we like
+    let sel = 'id';
+    for (let i = 0; i < 5; i++) sel = `account { primaryContact { ${sel} } }`;
+    s.resetSql();
+    const res = await s.gql(`{ lead(id: "00000000-0000-4000-8000-000000000000") { existingContact { ${sel} } } }`);
+    expect(res.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(res.errors?.[0].message).toMatch(/depth/i);
+    expect(res.status).toBe(400);
+    expect(s.sql.filter((q) => !/api_key/.test(q))).toEqual([]);
+  });
+
+  test('depth 10 is allowed', async () => {
+    const res = await s.gql('{ lead(id: "00000000-0000-4000-8000-000000000000") { existingContact { account { primaryContact { account { primaryContact { account { primaryContact { account { id } } } } } } } } } }');
+    expect(res.errors).toBeUndefined();
+  });
+
+  test('more than 15 aliases is QUERY_TOO_COMPLEX; 15 is fine', async () => {
+    const q = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
+    expect((await s.gql(q(15))).errors).toBeUndefined();
+    const res = await s.gql(q(16));
+    expect(res.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(res.errors?.[0].message).toMatch(/alias/i);
+  });
+
+  test('the cost limit multiplies page sizes and refuses huge nested pages before running', async () => {
+    const cheap = await s.gql('{ leads(first: 100) { nodes { id topic owner { name } } } }');
+    expect(cheap.errors).toBeUndefined();
+    s.resetSql();
+    const fields = 'id topic firstName lastName fullName jobTitle companyName email businessPhone mobilePhone website industry source rating description state statusReason version createdAt updatedAt owner { id name email } budget { amount currencyCode }';
+    const res = await s.gql(`{ ${[1, 2, 3, 4].map((i) => `l${i}: leads(first: 100) { nodes { ${fields} } }`).join(' ')} }`);
+    expect(res.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(res.errors?.[0].message).toMatch(/cost/);
+    expect(s.sql.filter((q) => !/api_key/.test(q))).toEqual([]);
+  });
+
+  test('HTTP batching is off', async () => {
+    const res = await post([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]);
+    expect(res.status).toBe(400);
+  });
+
+  test('a body over 4 MiB is refused; just under is read', async () => {
+    const big = await post({ query: '{ me { id } }', variables: { pad: 'x'.repeat(4 * 1024 * 1024) } });
+    expect(big.status).toBe(413);
+    expect((await big.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const ok = await post({ query: '{ me { id } }', variables: { pad: 'x'.repeat(3 * 1024 * 1024) } });
+    expect(ok.status).toBe(200);
+  });
+
+  test('malformed JSON is a clear 400', async () => {
+    const res = await post('{"query": ');
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('errors', () => {
+  test('an internal fault is masked, carries the request id, and the id comes back as a header', async () => {
+    await s.db.query('alter table currency rename to currency_gone');
+    try {
+      const res = await post({ query: '{ currencies { code } }' }, { 'x-request-id': 'req-1234' });
+      const body = await res.json();
+      expect(res.headers.get('x-request-id')).toBe('req-1234');
+      expect(body.errors).toEqual([expect.objectContaining({
+        message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-1234' } })]);
+      expect(JSON.stringify(body)).not.toMatch(/currency_gone|relation|select/i);
+    } finally {
+      await s.db.query('alter table currency_gone rename to currency');
+    }
+  });
+
+  test('every response gets a request id; unsafe ones are replaced', async () => {
+    const res = await post({ query: '{ me { id } }' }, { 'x-request-id': 'bad id with spaces' });
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('GraphQL validation errors name the problem', async () => {
+    const res = await s.gql('{ lead(id: "x") { nope } }');
+    expect(res.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(res.errors?.[0].message).toMatch(/nope/);
+  });
+});
+
+describe('throttling', () => {
+  let t: TestServer;
+  beforeAll(async () => { t = await startTestServer({ rateLimitPerMinute: 5 }); });
+  afterAll(async () => { await t?.stop(); });
+
+  test('past the per-key limit requests get THROTTLED with 429 and retry information', async () => {
+    const results = [];
+    for (let i = 0; i < 7; i++) results.push(await t.gql('{ me { id } }', undefined, { as: t.users.sales }));
+    expect(results.slice(0, 5).every((r) => r.status === 200)).toBe(true);
+    const limited = results[6];
+    expect(limited.status).toBe(429);
+    expect(limited.errors?.[0].extensions?.code).toBe('THROTTLED');
+    expect(limited.headers.get('ratelimit') ?? limited.headers.get('ratelimit-policy')).toBeTruthy();
+    // another key has its own budget
+    expect((await t.gql('{ me { id } }', undefined, { as: t.users.manager })).status).toBe(200);
+  });
+});
