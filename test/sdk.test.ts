@@ -63,6 +63,37 @@ describe('the lead journey through the SDK', () => {
     expect(codes).toEqual(['VERSION_CONFLICT']);
   });
 
+  test('notes and activities on the lead, read back through its timeline', async () => {
+    const { lead } = await sales.createLead({ input: { topic: 'SDK timeline', lastName: 'Lin' } });
+    const content = Buffer.from('call notes').toString('base64');
+    const noted = await sales.addNote({
+      input: { leadId: lead!.id, text: 'Wants a quote by Friday', attachment: { fileName: 'notes.txt', mimeType: 'text/plain', contentBase64: content } },
+    });
+    expect(noted.userErrors).toEqual([]);
+    expect(noted.note).toMatchObject({ text: 'Wants a quote by Friday', author: { id: s.users.sales.id }, attachment: { fileName: 'notes.txt', sizeBytes: 10 } });
+    const withContent = await sales.noteAttachmentContent({ noteId: noted.note!.id });
+    expect(withContent?.attachment?.contentBase64).toBe(content);
+
+    const logged = await sales.logActivity({ input: { leadId: lead!.id, kind: 'PHONE_CALL', subject: 'Intro call', direction: 'OUTGOING' } });
+    expect(logged.activity).toMatchObject({ kind: 'PHONE_CALL', status: 'OPEN' });
+    const completed = await sales.completeActivity({ input: { activityId: logged.activity!.id } });
+    expect(completed.activity).toMatchObject({ status: 'COMPLETED', completedAt: expect.any(String) });
+    const again = await sales.completeActivity({ input: { activityId: logged.activity!.id } });
+    expect(again.userErrors.map((e) => e.code)).toEqual(['VALIDATION']);
+
+    const items: string[] = [];
+    for await (const item of sales.paginateLeadTimeline({ leadId: lead!.id, pageSize: 1 })) {
+      items.push(item.__typename === 'Note' ? `note:${item.text}` : `activity:${item.subject}`);
+    }
+    expect(items).toEqual(['activity:Intro call', 'note:Wants a quote by Friday']);
+    const calls: string[] = [];
+    for await (const item of sales.paginateLeadTimeline({ leadId: lead!.id, kinds: ['PHONE_CALL'] })) calls.push(item.id);
+    expect(calls).toEqual([logged.activity!.id]);
+    const none = [];
+    for await (const item of sales.paginateLeadTimeline({ leadId: randomUUID() })) none.push(item);
+    expect(none).toEqual([]);
+  });
+
   test('business-rule failures come back as typed userErrors, not exceptions', async () => {
     const res = await sales.createLead({ input: { topic: 'Bad email', lastName: 'Ng', email: 'not-an-email' } });
     expect(res.lead).toBeNull();

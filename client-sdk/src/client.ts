@@ -1,3 +1,4 @@
+import type { DocumentNode } from 'graphql';
 import type * as Operations from './generated/graphql.js';
 import { getSdk } from './generated/sdk.js';
 import { paginate } from './paginate.js';
@@ -8,8 +9,23 @@ export type LeadsClientOptions = TransportOptions;
 
 type Sdk = ReturnType<typeof getSdk<CallOptions>>;
 
-/** Every operation selects one root field named like the operation; its value is the result. */
+/** Every operation selects exactly one root field; its value is the method's result. */
 type RootField<T> = T[keyof T];
+
+const rootKeys = new WeakMap<DocumentNode, string>();
+
+/** The response key of the operation's one root field. */
+function rootKey(doc: DocumentNode): string {
+  let key = rootKeys.get(doc);
+  if (key === undefined) {
+    const op = doc.definitions.find((d) => d.kind === 'OperationDefinition');
+    const field = op?.kind === 'OperationDefinition' ? op.selectionSet.selections[0] : undefined;
+    if (field?.kind !== 'Field') throw new TypeError('An SDK operation must select one root field');
+    key = field.alias?.value ?? field.name.value;
+    rootKeys.set(doc, key);
+  }
+  return key;
+}
 
 /**
  * One method per operation of the service: `client.createLead({ input })` resolves to the
@@ -28,6 +44,7 @@ export type LeadsClientVariables<K extends keyof LeadsClientOperations> = NonNul
 type LeadNode = Operations.LeadsQuery['leads']['nodes'][number];
 type ContactNode = Operations.ContactsQuery['contacts']['nodes'][number];
 type AccountNode = Operations.AccountsQuery['accounts']['nodes'][number];
+type TimelineNode = NonNullable<Operations.LeadTimelineQuery['lead']>['timeline']['nodes'][number];
 
 /** Page size for the `paginate*` helpers: 1..100, default 50. */
 export interface PageSize {
@@ -47,11 +64,18 @@ export interface LeadsClientHelpers {
   paginateContacts(args?: Omit<Operations.ContactsQueryVariables, 'first' | 'after'> & PageSize, options?: CallOptions): AsyncGenerator<ContactNode, void, undefined>;
   /** Every account matching `search`. */
   paginateAccounts(args?: Omit<Operations.AccountsQueryVariables, 'first' | 'after'> & PageSize, options?: CallOptions): AsyncGenerator<AccountNode, void, undefined>;
+  /**
+   * A lead's notes and activities, newest first, optionally only some `kinds`. Yields nothing
+   * for a lead that does not exist or that the caller may not see (the service does not tell
+   * them apart).
+   */
+  paginateLeadTimeline(args: Omit<Operations.LeadTimelineQueryVariables, 'first' | 'after'> & PageSize, options?: CallOptions): AsyncGenerator<TimelineNode, void, undefined>;
 }
 
 export type LeadsClient = LeadsClientOperations & LeadsClientHelpers;
 
 const DEFAULT_PAGE_SIZE = 50;
+const EMPTY_PAGE = { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } } as const;
 
 /**
  * A client for the leads service.
@@ -66,13 +90,12 @@ const DEFAULT_PAGE_SIZE = 50;
  */
 export function createLeadsClient(options: LeadsClientOptions): LeadsClient {
   const execute = createExecutor(options);
-  const sdk = getSdk<CallOptions>((doc, variables, callOptions) => execute(doc, variables, callOptions));
-
-  const operations = {} as Record<string, (variables?: unknown, options?: CallOptions) => Promise<unknown>>;
-  for (const [name, method] of Object.entries(sdk) as Array<[string, (v?: unknown, o?: CallOptions) => Promise<Record<string, unknown>>]>) {
-    operations[name] = async (variables, callOptions) => (await method(variables, callOptions))[name];
-  }
-  const ops = operations as unknown as LeadsClientOperations;
+  // The generated methods are typed with the whole `data`; LeadsClientOperations retypes them
+  // with the root field that this requester returns.
+  const ops = getSdk<CallOptions>(async (doc, variables, callOptions) => {
+    const data = await execute<Record<string, unknown>, unknown>(doc, variables, callOptions);
+    return data[rootKey(doc)] as never;
+  }) as unknown as LeadsClientOperations;
 
   return {
     ...ops,
@@ -83,5 +106,10 @@ export function createLeadsClient(options: LeadsClientOptions): LeadsClient {
       paginate((after) => ops.contacts({ ...args, first: pageSize, after }, callOptions)),
     paginateAccounts: ({ pageSize = DEFAULT_PAGE_SIZE, ...args } = {}, callOptions) =>
       paginate((after) => ops.accounts({ ...args, first: pageSize, after }, callOptions)),
+    paginateLeadTimeline: ({ pageSize = DEFAULT_PAGE_SIZE, ...args }, callOptions) =>
+      paginate(async (after) => {
+        const lead = await ops.leadTimeline({ ...args, first: pageSize, after }, callOptions);
+        return lead?.timeline ?? EMPTY_PAGE;
+      }),
   };
 }

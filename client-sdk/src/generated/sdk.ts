@@ -13,6 +13,12 @@ import * as Operations from './graphql.js';
 
 
 
+
+
+
+
+
+
 export type Requester<C = {}> = <R, V>(doc: DocumentNode, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
@@ -51,6 +57,24 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     assignLeads(variables: Operations.AssignLeadsMutationVariables, options?: C): Promise<Operations.AssignLeadsMutation> {
       return requester<Operations.AssignLeadsMutation, Operations.AssignLeadsMutationVariables>(Operations.AssignLeadsDocument, variables, options) as Promise<Operations.AssignLeadsMutation>;
+    },
+    note(variables: Operations.NoteQueryVariables, options?: C): Promise<Operations.NoteQuery> {
+      return requester<Operations.NoteQuery, Operations.NoteQueryVariables>(Operations.NoteDocument, variables, options) as Promise<Operations.NoteQuery>;
+    },
+    noteAttachmentContent(variables: Operations.NoteAttachmentContentQueryVariables, options?: C): Promise<Operations.NoteAttachmentContentQuery> {
+      return requester<Operations.NoteAttachmentContentQuery, Operations.NoteAttachmentContentQueryVariables>(Operations.NoteAttachmentContentDocument, variables, options) as Promise<Operations.NoteAttachmentContentQuery>;
+    },
+    leadTimeline(variables: Operations.LeadTimelineQueryVariables, options?: C): Promise<Operations.LeadTimelineQuery> {
+      return requester<Operations.LeadTimelineQuery, Operations.LeadTimelineQueryVariables>(Operations.LeadTimelineDocument, variables, options) as Promise<Operations.LeadTimelineQuery>;
+    },
+    addNote(variables: Operations.AddNoteMutationVariables, options?: C): Promise<Operations.AddNoteMutation> {
+      return requester<Operations.AddNoteMutation, Operations.AddNoteMutationVariables>(Operations.AddNoteDocument, variables, options) as Promise<Operations.AddNoteMutation>;
+    },
+    logActivity(variables: Operations.LogActivityMutationVariables, options?: C): Promise<Operations.LogActivityMutation> {
+      return requester<Operations.LogActivityMutation, Operations.LogActivityMutationVariables>(Operations.LogActivityDocument, variables, options) as Promise<Operations.LogActivityMutation>;
+    },
+    completeActivity(variables: Operations.CompleteActivityMutationVariables, options?: C): Promise<Operations.CompleteActivityMutation> {
+      return requester<Operations.CompleteActivityMutation, Operations.CompleteActivityMutationVariables>(Operations.CompleteActivityDocument, variables, options) as Promise<Operations.CompleteActivityMutation>;
     }
   };
 }
