@@ -1,0 +1,91 @@
+// Compile-time tests: `tsc -p client-sdk/test-d` must succeed. Each `@ts-expect-error` line
+// must still be an error, or tsc fails with "Unused '@ts-expect-error' directive".
+import { expectTypeOf } from 'expect-type';
+import {
+  createLeadsClient, LeadsApiError, CreateLeadDocument, LeadsDocument, paginate,
+  type LeadsClientResult, type ResultOf, type UserErrorCode, type VariablesOf,
+} from '../src/index.js';
+
+declare const client: ReturnType<typeof createLeadsClient>;
+
+export async function methods() {
+  // A method resolves to its payload, not to the whole `data`.
+  const created = await client.createLead({ input: { topic: 'T', lastName: 'L' } });
+  expectTypeOf(created.userErrors[0]!.code).toEqualTypeOf<UserErrorCode>();
+  expectTypeOf(created.lead).toMatchTypeOf<{ id: string; version: number } | null>();
+  expectTypeOf<LeadsClientResult<'createLead'>>().toEqualTypeOf(created);
+
+  // Scalars are strict: money and instants are strings, enums are unions of their values.
+  const lead = await client.lead({ id: 'x' });
+  expectTypeOf(lead).toBeNullable();
+  expectTypeOf(lead!.budget!.amount).toEqualTypeOf<string>();
+  expectTypeOf(lead!.createdAt).toEqualTypeOf<string>();
+  expectTypeOf(lead!.state).toEqualTypeOf<'OPEN' | 'QUALIFIED' | 'DISQUALIFIED'>();
+
+  // @ts-expect-error -- a field the operation does not select does not exist on the result
+  lead!.stakeholders;
+  // @ts-expect-error -- nor does a field of a nested selection that was left out
+  lead!.owner.createdAt;
+
+  // @ts-expect-error -- the input is required
+  await client.createLead({});
+  // @ts-expect-error -- and so are the variables themselves
+  await client.createLead();
+  // @ts-expect-error -- a required input field is missing (lastName)
+  await client.createLead({ input: { topic: 'T' } });
+  // @ts-expect-error -- a variable of the wrong type
+  await client.lead({ id: 42 });
+  // @ts-expect-error -- an unknown variable
+  await client.lead({ id: 'x', include: true });
+  // @ts-expect-error -- a value that is not in the enum
+  await client.createLead({ input: { topic: 'T', lastName: 'L', rating: 'LUKEWARM' } });
+  // @ts-expect-error -- money amounts are decimal strings, never numbers
+  await client.createLead({ input: { topic: 'T', lastName: 'L', budget: { amount: 12500, currencyCode: 'USD' } } });
+  // @ts-expect-error -- an invalid enum value in a filter
+  await client.leads({ filter: { state: ['WON'] } });
+
+  // Queries without required variables may be called bare.
+  expectTypeOf(await client.me()).toEqualTypeOf<{ id: string; name: string; email: string; role: 'ADMIN' | 'MANAGER' | 'PARTNER' | 'SALESPERSON' }>();
+}
+
+export async function pagination() {
+  for await (const lead of client.paginateLeads({ filter: { state: ['OPEN'] }, orderBy: { field: 'CREATED_AT', direction: 'DESC' }, pageSize: 10 })) {
+    expectTypeOf(lead.id).toEqualTypeOf<string>();
+    // @ts-expect-error -- paging arguments are the helper's, not the caller's
+    client.paginateLeads({ after: lead.id });
+  }
+  for await (const item of client.paginateLeadTimeline({ leadId: 'x' })) {
+    if (item.__typename === 'Note') expectTypeOf(item.text).toEqualTypeOf<string>();
+    // @ts-expect-error -- only a Note has text: the union must be narrowed first
+    item.text;
+  }
+  // @ts-expect-error -- a timeline needs its lead
+  client.paginateLeadTimeline({});
+
+  const numbers = paginate(async (after: string | null) => ({ nodes: [1, 2], pageInfo: { hasNextPage: after === null, endCursor: 'c' } }));
+  expectTypeOf(numbers).toEqualTypeOf<AsyncGenerator<number, void, undefined>>();
+}
+
+export function typedDocuments() {
+  // What Apollo Client / urql infer from the exported documents.
+  expectTypeOf<ResultOf<typeof LeadsDocument>['leads']['totalCount']>().toEqualTypeOf<number>();
+  expectTypeOf<VariablesOf<typeof CreateLeadDocument>["input"]["lastName"]>().toEqualTypeOf<string>();
+}
+
+export function errors(e: unknown) {
+  if (e instanceof LeadsApiError) {
+    expectTypeOf(e.requestId).toEqualTypeOf<string | undefined>();
+    expectTypeOf(e.code).toMatchTypeOf<string>();
+    // @ts-expect-error -- the error is read-only
+    e.code = 'FORBIDDEN';
+  }
+}
+
+export function options() {
+  createLeadsClient({ url: 'u', apiKey: 'k', timeoutMs: 1000, retry: { retries: 3 }, headers: { 'x-a': 'b' } });
+  // @ts-expect-error -- the key is required
+  createLeadsClient({ url: 'u' });
+  client.createLead({ input: { topic: 'T', lastName: 'L' } }, { idempotencyKey: 'k', signal: AbortSignal.timeout(10) });
+  // @ts-expect-error -- an idempotency key is a string
+  client.createLead({ input: { topic: 'T', lastName: 'L' } }, { idempotencyKey: 1 });
+}
