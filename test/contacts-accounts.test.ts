@@ -1,0 +1,88 @@
+import { startTestServer, type TestServer } from './support/server';
+
+let s: TestServer;
+beforeAll(async () => { s = await startTestServer(); });
+afterAll(async () => { await s?.stop(); });
+
+const CREATE = `mutation($input: CreateContactInput!) { createContact(input: $input) {
+  contact { id firstName lastName fullName email jobTitle businessPhone account { id name } originatingLead { id } }
+  userErrors { code field message } } }`;
+
+async function account(name: string): Promise<string> {
+  const res = await s.db.query(`insert into account (id, name, name_normalized, created_at) values (gen_random_uuid(), $1::text, lower(regexp_replace($1::text, '\\s+', '', 'g')), now()) returning id`, [name]);
+  return res.rows[0].id;
+}
+
+describe('createContact', () => {
+  test('creates a contact, optionally under an account', async () => {
+    const acc = await account('Contoso Ltd');
+    const res = await s.gql(CREATE, { input: { lastName: ' Wong ', firstName: 'Ann', email: 'ann@contoso.example', jobTitle: 'CFO', businessPhone: '+1 425 555 0101', accountId: acc } });
+    expect(res.data.createContact).toEqual({ userErrors: [], contact: { id: expect.any(String), firstName: 'Ann', lastName: 'Wong', fullName: 'Ann Wong',
+      email: 'ann@contoso.example', jobTitle: 'CFO', businessPhone: '+1 425 555 0101', account: { id: acc, name: 'Contoso Ltd' }, originatingLead: null } });
+    expect((await s.gql(`{ contact(id: "${res.data.createContact.contact.id}") { fullName } }`)).data.contact).toEqual({ fullName: 'Ann Wong' });
+  });
+
+  test.each([
+    ['blank lastName', { lastName: ' ' }, ['input', 'lastName'], 'VALIDATION'],
+    ['lastName over 50', { lastName: 'x'.repeat(51) }, ['input', 'lastName'], 'VALIDATION'],
+    ['firstName over 50', { lastName: 'X', firstName: 'x'.repeat(51) }, ['input', 'firstName'], 'VALIDATION'],
+    ['malformed email', { lastName: 'X', email: 'x@' }, ['input', 'email'], 'VALIDATION'],
+    ['phone with letters', { lastName: 'X', businessPhone: 'abc' }, ['input', 'businessPhone'], 'VALIDATION'],
+    ['unknown account', { lastName: 'X', accountId: '00000000-0000-4000-8000-000000000000' }, ['input', 'accountId'], 'NOT_FOUND'],
+  ])('%s is refused and nothing is written', async (_n, input, field, code) => {
+    const before = Number((await s.db.query('select count(*) from contact')).rows[0].count);
+    const res = await s.gql(CREATE, { input: { lastName: 'Valid', ...input } });
+    expect(res.data.createContact).toEqual({ contact: null, userErrors: [expect.objectContaining({ code, field })] });
+    expect(Number((await s.db.query('select count(*) from contact')).rows[0].count)).toBe(before);
+  });
+});
+
+describe('lookups', () => {
+  beforeAll(async () => {
+    for (const [first, last, email] of [['Zoe', 'Adams', 'zoe@fabrikam.example'], ['Yann', 'adams', null], ['Xi', 'Baker', 'xi@contoso.example'],
+      [null, 'Carter', 'c@northwind.example'], ['Wei', 'Diaz', null]]) {
+      await s.gql(CREATE, { input: { firstName: first, lastName: last, email } });
+    }
+    for (const name of ['Fabrikam', 'adventure works', 'Contoso Coffee', 'Northwind Traders', 'Blue Yonder']) await account(name);
+  });
+
+  test('contacts are listed by last then first name, and search matches names and email', async () => {
+    const page = await s.gql('{ contacts(first: 100, search: "a") { totalCount nodes { fullName } } }');
+    const names = page.data.contacts.nodes.map((n: any) => n.fullName);
+    expect(names.indexOf('Yann adams')).toBeLessThan(names.indexOf('Zoe Adams'));
+    expect(names.indexOf('Zoe Adams')).toBeLessThan(names.indexOf('Xi Baker'));
+    const byEmail = await s.gql('{ contacts(search: "FABRIKAM") { nodes { fullName } } }');
+    expect(byEmail.data.contacts.nodes).toEqual([{ fullName: 'Zoe Adams' }]);
+    const byName = await s.gql('{ contacts(search: "wei diaz") { nodes { fullName } } }');
+    expect(byName.data.contacts.nodes).toEqual([{ fullName: 'Wei Diaz' }]);
+  });
+
+  test('contacts page through every row once', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const res: any = await s.gql('query($after: String) { contacts(first: 2, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }', { after });
+      seen.push(...res.data.contacts.nodes.map((n: any) => n.id));
+      if (!res.data.contacts.pageInfo.hasNextPage) break;
+      after = res.data.contacts.pageInfo.endCursor;
+    }
+    const total = Number((await s.db.query('select count(*) from contact')).rows[0].count);
+    expect(seen).toHaveLength(total);
+    expect(new Set(seen).size).toBe(total);
+  });
+
+  test('accounts are listed by name and searched case-insensitively', async () => {
+    const all = await s.gql('{ accounts(first: 100) { totalCount nodes { name } } }');
+    const names = all.data.accounts.nodes.map((n: any) => n.name);
+    expect(names).toEqual([...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
+    const found = await s.gql('{ accounts(search: "cOfFeE") { totalCount nodes { name } } }');
+    expect(found.data.accounts).toEqual({ totalCount: 1, nodes: [{ name: 'Contoso Coffee' }] });
+  });
+
+  test('unknown ids are null; out-of-range pages and long searches are BAD_USER_INPUT', async () => {
+    expect((await s.gql('{ contact(id: "00000000-0000-4000-8000-000000000000") { id } account(id: "x") { id } }')).data).toEqual({ contact: null, account: null });
+    for (const q of ['{ contacts(first: 101) { totalCount } }', '{ accounts(first: 0) { totalCount } }', `{ accounts(search: "${'y'.repeat(101)}") { totalCount } }`]) {
+      expect((await s.gql(q)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
+  });
+});
