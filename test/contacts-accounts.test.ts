@@ -86,3 +86,32 @@ describe('lookups', () => {
     }
   });
 });
+
+describe('currencies', () => {
+  test('the reference currencies, base first, rates as decimal strings', async () => {
+    const res = await s.gql('{ currencies { code name symbol isBase exchangeRate } }', undefined, { as: s.users.partner });
+    const list = res.data.currencies;
+    expect(list.map((c: any) => c.code)).toEqual(['USD', 'AUD', 'CAD', 'CHF', 'EUR', 'GBP', 'INR', 'JPY']);
+    expect(list[0]).toEqual({ code: 'USD', name: 'US Dollar', symbol: '$', isBase: true, exchangeRate: '1' });
+    expect(list.filter((c: any) => c.isBase)).toHaveLength(1);
+    for (const c of list) expect(c.exchangeRate).toMatch(/^\d+(\.\d+)?$/);
+    expect(list.find((c: any) => c.code === 'EUR').exchangeRate).toBe('0.92');
+  });
+
+  test('the database refuses a second base currency and a non-positive rate', async () => {
+    await expect(s.db.query(`insert into currency values ('XAU', 'Gold', 'Au', true, 1)`)).rejects.toThrow(/currency_single_base/);
+    await expect(s.db.query(`insert into currency values ('XAG', 'Silver', 'Ag', false, 0)`)).rejects.toThrow(/currency_exchange_rate_check/);
+  });
+});
+
+describe('database guards', () => {
+  test('a lead cannot hold a budget above 1e12, an impossible state pair, or a budget without currency', async () => {
+    const owner = s.users.admin.id;
+    const insert = (extra: string, values: string) => s.db.query(
+      `insert into lead (id, topic, last_name, owner_id, created_by_id, created_at, updated_at${extra}) values (gen_random_uuid(), 'T', 'L', $1, $1, now(), now()${values})`, [owner]);
+    await expect(insert(', budget_amount, budget_currency_code', ", 1000000000000.01, 'USD'")).rejects.toThrow(/budget_amount_check|overflow/);
+    await expect(insert(', budget_amount', ', 10')).rejects.toThrow(/lead_budget_currency_check/);
+    await expect(insert(', state, status_reason', ", 'OPEN', 'LOST'")).rejects.toThrow(/lead_state_status_check/);
+    await expect(insert(', rating', ", 'LUKEWARM'")).rejects.toThrow(/rating_check/);
+  });
+});
