@@ -3,11 +3,15 @@ import './common/enums';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { AccountResolver } from './accounts/account.resolver';
+import { AuditEntryResolver, LeadHistoryResolver } from './audit/audit.resolver';
 import { authChecker } from './common/auth';
 import { DateTimeScalar } from './common/scalars';
 import { ContactResolver } from './contacts/contact.resolver';
 import { CurrencyResolver } from './currencies/currency.resolver';
 import { LeadResolver } from './leads/lead.resolver';
+import { LeadLifecycleResolver } from './leads/lifecycle.resolver';
+import { OpportunityResolver } from './opportunities/opportunity.resolver';
+import { LeadStakeholdersResolver, StakeholderResolver } from './stakeholders/stakeholder.resolver';
 import { ActivityResolver } from './timeline/activity.resolver';
 import { LeadTimelineResolver } from './timeline/lead-timeline.resolver';
 import { AttachmentResolver, NoteResolver } from './timeline/note.resolver';
@@ -16,6 +20,10 @@ import { UserResolver } from './users/user.resolver';
 /** Every resolver class; a feature adds its resolver here. */
 export const resolvers: NonEmptyArray<Function> = [
   UserResolver, CurrencyResolver, LeadResolver, ContactResolver, AccountResolver,
+  LeadLifecycleResolver,
+  StakeholderResolver, LeadStakeholdersResolver,
+  OpportunityResolver,
+  AuditEntryResolver, LeadHistoryResolver,
   NoteResolver,
   AttachmentResolver,
   ActivityResolver,

@@ -1,0 +1,163 @@
+import Decimal from 'decimal.js';
+import { normaliseCompanyName, type Account } from '../accounts/account.entity';
+import { DuplicateHandling, LeadState, UserErrorCode } from '../common/enums';
+import { userError, type UserError } from '../common/errors';
+import { isUuid } from '../common/ids';
+import type { Contact } from '../contacts/contact.entity';
+import type { Currency } from '../currencies/currency.entity';
+import type { Opportunity } from '../opportunities/opportunity.entity';
+import type { User } from '../users/user.entity';
+import { canSeeLead, canWriteLead } from './lead.access';
+import type { Lead } from './lead.entity';
+import type { QualifyOptions } from './qualify.inputs';
+
+/** Enough precision that dividing by a 10-decimal rate never rounds before the cent does. */
+const Exact = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_UP });
+const MAX_VALUE = new Exact('1000000000000');
+
+/** An account or contact that qualifying will create; leads of one call may share it. */
+export interface NewRecord { lead: Lead; key: string | null }
+export type Choice<T> = { existing: T; created?: undefined } | { existing?: undefined; created: NewRecord };
+
+/** What qualifying one lead does, decided before anything is written. */
+export interface LeadPlan {
+  index: number;
+  lead: Lead;
+  account: Choice<Account> | null;
+  contact: Choice<Contact> | null;
+  /** An opportunity this lead produced before being reactivated is reused: one per lead, ever. */
+  opportunity: { existing: Opportunity } | { estimatedValue: string | null } | null;
+  /** True when this lead creates (rather than links) its account / contact. */
+  accountCreated: boolean;
+  contactCreated: boolean;
+}
+
+export interface Outcome { index: number; leadId: string; lead: Lead | null; plan: LeadPlan | null; errors: UserError[] }
+
+/** Records that exist already, read under the locks. Maps by name/email hold the oldest match. */
+export interface Existing {
+  accountsById: Map<string, Account>;
+  accountsByName: Map<string, Account>;
+  contactsById: Map<string, Contact>;
+  contactsByEmail: Map<string, Contact>;
+  opportunityByLead: Map<string, Opportunity>;
+}
+
+export const accountKey = (lead: Lead) => (lead.companyName?.trim() ? normaliseCompanyName(lead.companyName) : null);
+export const contactKey = (lead: Lead) => (lead.email?.trim() ? lead.email.trim().toLowerCase() : null);
+
+/** `amount` in `from` expressed in `to`: amount / rate(from) × rate(to), half-up to the cent. */
+export function convert(amount: string, from: Currency, to: Currency): Decimal {
+  return new Exact(amount).times(to.exchangeRate).div(from.exchangeRate).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+}
+
+/**
+ * The access and state checks of one id: NOT_FOUND (missing, not a UUID or not visible),
+ * FORBIDDEN (visible, not writable), LEAD_NOT_OPEN.
+ */
+export function checkLead(actor: User, id: string, lead: Lead | undefined, field: string[]): { lead: Lead | null; error?: UserError } {
+  if (!isUuid(id) || !lead || !canSeeLead(actor, lead)) return { lead: null, error: userError(UserErrorCode.NOT_FOUND, 'Lead not found', field) };
+  if (!canWriteLead(actor, lead)) return { lead, error: userError(UserErrorCode.FORBIDDEN, 'You may qualify only the leads you own', field) };
+  if (lead.state !== LeadState.OPEN) {
+    return { lead, error: userError(UserErrorCode.LEAD_NOT_OPEN, `The lead is ${lead.state}; only an OPEN lead can be qualified`, field) };
+  }
+  return { lead };
+}
+
+/**
+ * Decides every lead of a call as if they were qualified one after another in input order:
+ * a record created for an earlier lead is a duplicate (LINK_EXISTING links it, FAIL refuses)
+ * for a later one. A failing lead leaves nothing behind for the leads after it.
+ */
+export function planQualification(
+  input: QualifyOptions, checked: Outcome[], existing: Existing, currencies: Map<string, Currency>,
+): Outcome[] {
+  const mode = input.duplicateHandling;
+  const target = currencies.get(input.currencyCode)!;
+  const newAccounts = new Map<string, NewRecord>();
+  const newContacts = new Map<string, NewRecord>();
+
+  return checked.map((o) => {
+    if (o.errors.length || !o.lead) return o;
+    const lead = o.lead;
+    const field = ['input', 'leadIds', String(o.index)];
+    const errors: UserError[] = [];
+
+    const pickAccount = (): { choice: Choice<Account> | null; created: boolean; claim?: NewRecord } => {
+      const known = existing.accountsById.get(lead.existingAccount?.id ?? '') ?? existing.accountsById.get(lead.account?.id ?? '');
+      if (known) return { choice: { existing: known }, created: false };
+      const key = accountKey(lead);
+      if (!input.createAccount || !key) return { choice: null, created: false };
+      if (mode !== DuplicateHandling.CREATE_NEW) {
+        const dup = existing.accountsByName.get(key);
+        const pending = newAccounts.get(key);
+        if (mode === DuplicateHandling.FAIL && (dup || pending)) {
+          errors.push(userError(UserErrorCode.DUPLICATE_RECORD, `An account named like "${lead.companyName}" exists${dup ? ` (${dup.id})` : ' (created for an earlier lead of this call)'}`, field));
+          return { choice: null, created: false };
+        }
+        if (dup) return { choice: { existing: dup }, created: false };
+        if (pending) return { choice: { created: pending }, created: false };
+      }
+      const created = { lead, key };
+      return { choice: { created }, created: true, claim: created };
+    };
+
+    const pickContact = (): { choice: Choice<Contact> | null; created: boolean; claim?: NewRecord } => {
+      const known = existing.contactsById.get(lead.existingContact?.id ?? '') ?? existing.contactsById.get(lead.contact?.id ?? '');
+      if (known) return { choice: { existing: known }, created: false };
+      if (!input.createContact) return { choice: null, created: false };
+      const key = contactKey(lead);
+      if (key && mode !== DuplicateHandling.CREATE_NEW) {
+        const dup = existing.contactsByEmail.get(key);
+        const pending = newContacts.get(key);
+        if (mode === DuplicateHandling.FAIL && (dup || pending)) {
+          errors.push(userError(UserErrorCode.DUPLICATE_RECORD, `A contact with the email ${lead.email} exists${dup ? ` (${dup.id})` : ' (created for an earlier lead of this call)'}`, field));
+          return { choice: null, created: false };
+        }
+        if (dup) return { choice: { existing: dup }, created: false };
+        if (pending) return { choice: { created: pending }, created: false };
+      }
+      const created = { lead, key };
+      return { choice: { created }, created: true, claim: key ? created : undefined };
+    };
+
+    const account = pickAccount();
+    const contact = pickContact();
+    let opportunity: LeadPlan['opportunity'] = null;
+    if (input.createOpportunity) {
+      const earlier = existing.opportunityByLead.get(lead.id);
+      if (earlier) opportunity = { existing: earlier };
+      else {
+        const budget = lead.budgetAmount != null && lead.budgetCurrency ? currencies.get(lead.budgetCurrency.code) : undefined;
+        const value = budget ? convert(lead.budgetAmount!, budget, target) : null;
+        if (value && value.gt(MAX_VALUE)) {
+          errors.push(userError(UserErrorCode.VALIDATION, `The budget converted to ${target.code} is ${value.toFixed(2)}, over the 1000000000000 an opportunity can hold`, field));
+        }
+        opportunity = { estimatedValue: value ? value.toFixed(2) : null };
+      }
+    }
+    if (errors.length) return { ...o, errors };
+
+    if (account.claim?.key) newAccounts.set(account.claim.key, account.claim);
+    if (contact.claim?.key) newContacts.set(contact.claim.key, contact.claim);
+    const plan: LeadPlan = {
+      index: o.index, lead, account: account.choice, contact: contact.choice, opportunity,
+      accountCreated: account.created, contactCreated: contact.created,
+    };
+    return { ...o, plan };
+  });
+}
+
+/**
+ * With allOrNone, a lead that would have succeeded carries the first failure as its reason,
+ * pointing at the lead that failed.
+ */
+export function failTogether(outcomes: Outcome[]): Outcome[] {
+  const first = outcomes.find((o) => o.errors.length);
+  if (!first) return outcomes;
+  const cause = first.errors[0];
+  return outcomes.map((o) => (o.errors.length ? o : {
+    ...o, plan: null,
+    errors: [userError(cause.code, `Not qualified: leadIds[${first.index}] failed with ${cause.code} and allOrNone is set`, ['input', 'leadIds', String(first.index)])],
+  }));
+}

@@ -1,0 +1,48 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { STAFF } from '../common/auth';
+import { Role } from '../common/enums';
+import { Contact } from '../contacts/contact.entity';
+import type { Context } from '../context';
+import { Lead } from '../leads/lead.entity';
+import { Stakeholder } from './stakeholder.entity';
+import { AddStakeholderInput, RemoveStakeholderInput, UpdateStakeholderRoleInput } from './stakeholder.inputs';
+import { stakeholdersOf } from './stakeholder.loaders';
+import { AddStakeholderPayload, RemoveStakeholderPayload, UpdateStakeholderRolePayload } from './stakeholder.payloads';
+import { StakeholderService } from './stakeholder.service';
+
+@Resolver(() => Stakeholder)
+export class StakeholderResolver {
+  @Authorized(STAFF)
+  @Mutation(() => AddStakeholderPayload, { description: 'Connects an existing or a new contact to an OPEN lead.' })
+  addStakeholder(@Arg('input', () => AddStakeholderInput) input: AddStakeholderInput, @Ctx() ctx: Context): Promise<AddStakeholderPayload> {
+    return new StakeholderService(ctx.em, ctx.actor).addStakeholder(input);
+  }
+
+  @Authorized(STAFF)
+  @Mutation(() => UpdateStakeholderRolePayload)
+  updateStakeholderRole(
+    @Arg('input', () => UpdateStakeholderRoleInput) input: UpdateStakeholderRoleInput, @Ctx() ctx: Context,
+  ): Promise<UpdateStakeholderRolePayload> {
+    return new StakeholderService(ctx.em, ctx.actor).updateStakeholderRole(input);
+  }
+
+  @Authorized(STAFF)
+  @Mutation(() => RemoveStakeholderPayload)
+  removeStakeholder(@Arg('input', () => RemoveStakeholderInput) input: RemoveStakeholderInput, @Ctx() ctx: Context): Promise<RemoveStakeholderPayload> {
+    return new StakeholderService(ctx.em, ctx.actor).removeStakeholder(input);
+  }
+
+  @FieldResolver(() => Contact)
+  contact(@Root() stakeholder: Stakeholder): Promise<Contact> {
+    return stakeholder.contact.loadOrFail();
+  }
+}
+
+@Resolver(() => Lead)
+export class LeadStakeholdersResolver {
+  @FieldResolver(() => [Stakeholder], { description: 'Oldest first. Empty for a PARTNER, which sees leads and nothing else.' })
+  async stakeholders(@Root() lead: Lead, @Ctx() ctx: Context): Promise<Stakeholder[]> {
+    if (ctx.actor.role === Role.PARTNER) return [];
+    return stakeholdersOf(ctx, 'lead').load(lead.id);
+  }
+}
