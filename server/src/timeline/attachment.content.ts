@@ -15,7 +15,6 @@ const NAME = "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}";
 const PARAM = `;[ ]?[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|"[^"\\\\\\x00-\\x1f\\x7f]*")`;
 const MIME_TYPE = new RegExp(`^${NAME}/${NAME}(?:${PARAM})*$`);
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 
 /** Bytes that a strict base64 string decodes to, computed without decoding it. */

@@ -1,8 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router, type Request } from 'express';
+import type { Logger } from 'pino';
+import { ApiErrorCode } from '../common/errors';
 import type { User } from '../users/user.entity';
 import { contentDisposition } from './attachment.content';
-import { findVisibleFile } from './attachment.queries';
+import { findVisibleFile, type StoredFile } from './attachment.queries';
 
 /**
  * `GET /attachments/:id`: the stored bytes of an attachment, for links and downloads that
@@ -13,8 +15,15 @@ import { findVisibleFile } from './attachment.queries';
 export function attachmentRouter(orm: MikroORM): Router {
   const router = Router();
   router.get('/:id', async (req: Request<{ id: string }>, res) => {
-    const actor = (req as Request & { actor?: User }).actor;
-    const file = actor ? await findVisibleFile(orm.em.fork(), actor, req.params.id) : null;
+    const r = req as Request & { actor?: User; requestId?: string; log?: Logger };
+    let file: StoredFile | null;
+    try {
+      file = r.actor ? await findVisibleFile(orm.em.fork(), r.actor, req.params.id) : null;
+    } catch (err) {
+      r.log?.error({ err, requestId: r.requestId }, 'attachment download failed');
+      res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: ApiErrorCode.INTERNAL_SERVER_ERROR, requestId: r.requestId } }] });
+      return;
+    }
     if (!file) {
       res.status(404).json({ error: 'not found' });
       return;

@@ -29,8 +29,8 @@ interface Row { lead_id: string; kind: string; id: string }
 
 function timelineFilter(kinds: TimelineKind[] | null | undefined): TimelineFilter {
   if (!kinds?.length) return { notes: true, activityKinds: null };
-  const activityKinds = Object.values(ActivityKind).filter((k) => kinds.includes(k as unknown as TimelineKind));
-  return { notes: kinds.includes(TimelineKind.NOTE), activityKinds };
+  const wanted = new Set<string>(kinds);
+  return { notes: wanted.has(TimelineKind.NOTE), activityKinds: Object.values(ActivityKind).filter((k) => wanted.has(k)) };
 }
 
 /** A cursor belongs to one lead's timeline; another lead's cursor is refused, not misread. */
