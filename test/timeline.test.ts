@@ -1,4 +1,4 @@
-import { dataStatements, startTestServer, type TestServer } from './support/server';
+import { dataStatements, startTestServer, type GqlResponse, type TestServer } from './support/server';
 import { addNote, createLead, logActivity } from './support/timeline';
 
 let s: TestServer;
@@ -43,9 +43,9 @@ async function pageAll(leadId: string, first: number, kinds?: string[], between?
   const seen: string[] = [];
   let after: string | null = null;
   for (let pages = 0; ; pages++) {
-    const res = await s.gql(TIMELINE, { id: leadId, first, after, kinds });
+    const res: GqlResponse = await s.gql(TIMELINE, { id: leadId, first, after, kinds });
     expect(res.errors).toBeUndefined();
-    const c = res.data.lead.timeline;
+    const c: any = res.data.lead.timeline;
     expect(c.nodes.length).toBeLessThanOrEqual(first);
     expect(c.edges.map((e: any) => e.node.id)).toEqual(c.nodes.map((n: any) => n.id));
     expect(c.pageInfo.hasPreviousPage).toBe(after !== null);

@@ -50,40 +50,19 @@ export function bytes(n: number, seed = 1): Buffer {
   return b;
 }
 
-/**
- * Runs a lead lifecycle command through the API when the schema has it; until then, sets the
- * same state with SQL, as the command would leave it.
- */
-export async function lifecycle(s: TestServer, leadId: string, action: 'disqualify' | 'reactivate' | 'qualify' | 'delete'): Promise<void> {
-  const mutations = await s.gql(`{ __type(name: "Mutation") { fields { name } } }`);
-  const has = (name: string) => (mutations.data?.__type?.fields ?? []).some((f: { name: string }) => f.name === name);
-  const ok = (res: any, field: string) => {
-    const payload = res.data?.[field];
-    if (res.errors || payload?.userErrors?.length) throw new Error(`${field}: ${JSON.stringify(res.errors ?? payload.userErrors)}`);
-  };
-  switch (action) {
-    case 'qualify':
-      if (has('qualifyLeads')) {
-        const res = await s.gql(`mutation($input: QualifyLeadsInput!) { qualifyLeads(input: $input) { userErrors { message } results { userErrors { message } } } }`,
-          { input: { leadIds: [leadId], currencyCode: 'USD' } });
-        ok(res, 'qualifyLeads');
-        const failed = res.data.qualifyLeads.results.flatMap((r: any) => r.userErrors);
-        if (failed.length) throw new Error(JSON.stringify(failed));
-      } else {
-        await s.db.query(`update lead set state = 'QUALIFIED', status_reason = 'QUALIFIED', qualified_at = now() where id = $1`, [leadId]);
-      }
-      return;
-    case 'disqualify':
-      if (has('disqualifyLead')) ok(await s.gql(`mutation($id: ID!) { disqualifyLead(input: { id: $id }) { userErrors { message } } }`, { id: leadId }), 'disqualifyLead');
-      else await s.db.query(`update lead set state = 'DISQUALIFIED', status_reason = 'LOST' where id = $1`, [leadId]);
-      return;
-    case 'reactivate':
-      if (has('reactivateLead')) ok(await s.gql(`mutation($id: ID!) { reactivateLead(input: { id: $id }) { userErrors { message } } }`, { id: leadId }), 'reactivateLead');
-      else await s.db.query(`update lead set state = 'OPEN', status_reason = 'NEW', qualified_at = null where id = $1`, [leadId]);
-      return;
-    case 'delete':
-      if (has('deleteLead')) ok(await s.gql(`mutation($id: ID!) { deleteLead(input: { id: $id }) { userErrors { message } } }`, { id: leadId }), 'deleteLead');
-      else await s.db.query(`delete from lead where id = $1`, [leadId]);
-      return;
-  }
+const LIFECYCLE = {
+  qualify: ['qualifyLeads', `mutation($id: ID!) { qualifyLeads(input: { leadIds: [$id], currencyCode: "USD" }) {
+    userErrors { message } results { userErrors { message } } } }`],
+  disqualify: ['disqualifyLead', `mutation($id: ID!) { disqualifyLead(input: { id: $id }) { userErrors { message } } }`],
+  reactivate: ['reactivateLead', `mutation($id: ID!) { reactivateLead(input: { id: $id }) { userErrors { message } } }`],
+  delete: ['deleteLead', `mutation($id: ID!) { deleteLead(input: { id: $id }) { userErrors { message } } }`],
+} as const;
+
+/** Runs a lead lifecycle command as an admin and fails on any error. */
+export async function lifecycle(s: TestServer, leadId: string, action: keyof typeof LIFECYCLE): Promise<void> {
+  const [field, mutation] = LIFECYCLE[action];
+  const res = await s.gql(mutation, { id: leadId });
+  const payload = res.data?.[field];
+  const errors = [...(res.errors ?? []), ...(payload?.userErrors ?? []), ...(payload?.results ?? []).flatMap((r: any) => r.userErrors)];
+  if (errors.length) throw new Error(`${field}: ${JSON.stringify(errors)}`);
 }
