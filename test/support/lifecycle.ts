@@ -55,3 +55,34 @@ export const QUALIFY = `mutation Q($input: QualifyLeadsInput!) {
     }
   }
 }`;
+
+/** A note with an attachment and an activity on the lead, written straight into their tables. */
+export async function insertTimeline(s: TestServer, leadId: string, author: TestUser): Promise<{ note: string; attachment: string; activity: string }> {
+  const ids = { note: randomUUID(), attachment: randomUUID(), activity: randomUUID() };
+  await s.db.query("insert into note (id, lead_id, text, author_id, created_at) values ($1, $2, 'Met at the fair', $3, now())", [ids.note, leadId, author.id]);
+  await s.db.query(
+    `insert into attachment (id, note_id, lead_id, file_name, mime_type, size_bytes, sha256, content, created_at)
+     values ($1, $2, $3, 'card.txt', 'text/plain', 4, repeat('0', 64), 'card'::bytea, now())`, [ids.attachment, ids.note, leadId]);
+  await s.db.query("insert into activity (id, lead_id, kind, subject, status, owner_id, created_at) values ($1, $2, 'PHONE_CALL', 'Call', 'OPEN', $3, now())",
+    [ids.activity, leadId, author.id]);
+  return ids;
+}
+
+/** The lead's timeline and stakeholder rows, by table. */
+export async function leadChildren(s: TestServer, leadId: string): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const t of ['note', 'attachment', 'activity', 'stakeholder']) {
+    out[t] = (await s.db.query(`select id from "${t}" where lead_id = $1 order by id`, [leadId])).rows.map((r) => r.id);
+  }
+  return out;
+}
+
+/** A stakeholder on the lead for a new contact, through the API; returns the stakeholder and contact ids. */
+export async function addStakeholder(s: TestServer, leadId: string, as: TestUser, role = 'STAKEHOLDER', lastName = 'Stake'): Promise<{ id: string; contactId: string }> {
+  const res = await s.gql(`mutation($input: AddStakeholderInput!) { addStakeholder(input: $input) { stakeholder { id contact { id } } userErrors { code message } } }`,
+    { input: { leadId, newContact: { lastName }, role } }, { as });
+  if (res.errors || res.data.addStakeholder.userErrors.length) throw new Error(JSON.stringify(res.errors ?? res.data.addStakeholder.userErrors));
+  return { id: res.data.addStakeholder.stakeholder.id, contactId: res.data.addStakeholder.stakeholder.contact.id };
+}
+
+export const LEAD_FIELDS = 'id state statusReason version updatedAt qualifiedAt';
