@@ -160,6 +160,14 @@ describe('SQL', () => {
     expect(hundred.length).toBeLessThanOrEqual(9);
   });
 
+  test('100 leads × 100 timeline items is refused before any data is read', async () => {
+    s.resetSql();
+    const res = await s.gql(`{ leads(first: 100) { nodes { timeline(first: 100) { nodes { ... on Note { id text } ... on Activity { id subject } } } } } }`);
+    expect(res.data).toBeUndefined();
+    expect(res.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(dataStatements(s.sql).filter((q) => /\b(lead|note|activity)\b/.test(q))).toEqual([]);
+  });
+
   test('listing reads no file bodies; contentBase64 reads them in one statement', async () => {
     const leadId = await createLead(s, s.users.sales, 'Files');
     for (let i = 0; i < 3; i++) {
