@@ -18,8 +18,8 @@ export function ormConfig(opts: OrmOptions): Options {
     // Ref.load() and Collection.load() from field resolvers are batched per request.
     dataloader: DataloaderType.ALL,
     // One multi-row statement per table for a whole bulk command (qualifyLeads takes 1000 leads).
-    // The widest batch, 1000 lead updates of 8 columns as CASE lists, stays near 17k of
-    // PostgreSQL's 65535 bind parameters.
+    // PostgreSQL allows 65535 bind parameters: 1000 inserted opportunities (11 columns) use 11k; a
+    // batched UPDATE uses 2 per changed column per row, so 1000 rows fit up to 32 changed columns.
     batchSize: 1000,
     forceUtcTimezone: true,
     allowGlobalContext: false,

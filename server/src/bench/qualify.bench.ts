@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { createApp } from '../app';
+import { Role } from '../common/enums';
+import { loadConfig } from '../config';
+import { UserService } from '../users/user.service';
+
+export interface QualifyBenchRow { leads: number; statements: number; medianMs: number; minMs: number; runs: number }
+
+const QUALIFY = `mutation($input: QualifyLeadsInput!) { qualifyLeads(input: $input) {
+  qualifiedCount failedCount userErrors { code } results { leadId opportunity { id } userErrors { code } } } }`;
+
+/** Statements that read or write data (transaction control and the like do not count). */
+const isData = (q: string) => /^\[query\]\s*(select|insert|update|delete|with)\b/i.test(q);
+
+/**
+ * Qualifies batches of fresh leads through the real HTTP server and counts the SQL statements
+ * each request issues (the ORM's query log) and its wall-clock time. Every lead has a company,
+ * an email, a budget in EUR (converted to USD) and one stakeholder, so that every step runs.
+ */
+export async function benchQualify(databaseUrl: string, sizes: number[], runs: number): Promise<QualifyBenchRow[]> {
+  let statements = 0;
+  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), port: 0, host: '127.0.0.1', rateLimitPerMinute: 0 };
+  const app = await createApp({ config, databaseUrl, onQuery: (q) => { if (isData(q)) statements += 1; } });
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const url = `${await app.listen()}/graphql`;
+    const user = await new UserService(app.orm.em.fork()).createUser({ name: 'bench', email: `bench-${randomUUID()}@bench.example`, role: Role.SALESPERSON });
+    const contact = randomUUID();
+    await db.query("insert into contact (id, last_name, created_at) values ($1, 'Stakeholder', now())", [contact]);
+
+    const qualify = async (n: number) => {
+      const tag = randomUUID().slice(0, 8);
+      const ids = (await db.query<{ id: string }>(
+        `insert into lead (id, topic, last_name, company_name, email, budget_amount, budget_currency_code, owner_id, created_by_id, created_at, updated_at)
+         select gen_random_uuid(), 'Bench ' || i, 'Lead' || i, 'Company ' || $2 || ' ' || i, 'lead' || i || '.' || $2 || '@bench.example', 1000 + i, 'EUR', $3, $3, now(), now()
+         from generate_series(1, $1) i returning id`, [n, tag, user.id])).rows.map((r) => r.id);
+      await db.query(`insert into stakeholder (id, lead_id, contact_id, role, created_at)
+        select gen_random_uuid(), l, $2, 'CHAMPION', now() from unnest($1::uuid[]) l`, [ids, contact]);
+      statements = 0;
+      const started = process.hrtime.bigint();
+      const res = await fetch(url, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${user.apiKey}` },
+        body: JSON.stringify({ query: QUALIFY, variables: { input: { leadIds: ids, currencyCode: 'USD' } } }),
+      });
+      const body = (await res.json()) as { data?: { qualifyLeads: { qualifiedCount: number } }; errors?: unknown };
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (body.data?.qualifyLeads.qualifiedCount !== n) throw new Error(`qualifying ${n} leads failed: ${JSON.stringify(body).slice(0, 500)}`);
+      return { ms, statements };
+    };
+
+    await qualify(10); // warm-up: connections, prepared metadata, JIT
+    const rows: QualifyBenchRow[] = [];
+    for (const n of sizes) {
+      const samples = [];
+      for (let i = 0; i < runs; i++) samples.push(await qualify(n));
+      const times = samples.map((x) => x.ms).sort((a, b) => a - b);
+      const counts = new Set(samples.map((x) => x.statements));
+      if (counts.size !== 1) throw new Error(`statement count varied between runs of ${n}: ${[...counts].join(', ')}`);
+      rows.push({ leads: n, statements: samples[0].statements, medianMs: times[Math.floor(times.length / 2)], minMs: times[0], runs });
+    }
+    return rows;
+  } finally {
+    await db.end();
+    await app.stop();
+  }
+}
+
+export function formatTable(rows: QualifyBenchRow[]): string {
+  const lines = [
+    '| leads | SQL statements | median ms | min ms | ms per lead (median) | runs |',
+    '|------:|---------------:|----------:|-------:|---------------------:|-----:|',
+    ...rows.map((r) => `| ${r.leads} | ${r.statements} | ${r.medianMs.toFixed(1)} | ${r.minMs.toFixed(1)} | ${(r.medianMs / r.leads).toFixed(2)} | ${r.runs} |`),
+  ];
+  return lines.join('\n');
+}
