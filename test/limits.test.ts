@@ -109,3 +109,12 @@ describe('throttling', () => {
     expect((await t.gql('{ me { id } }', undefined, { as: t.users.manager })).status).toBe(200);
   });
 });
+
+describe('variables', () => {
+  test('a variable that does not fit its type is BAD_USER_INPUT, not an internal error', async () => {
+    const res = await s.gql('query($f: LeadFilter) { leads(filter: $f) { totalCount } }', { f: { rating: ['LUKEWARM'] } });
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0].message).toMatch(/LUKEWARM/);
+  });
+});

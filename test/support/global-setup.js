@@ -27,6 +27,10 @@ module.exports = async function globalSetup() {
   const templateUrl = await ensureDatabase(adminUrl, template);
   const orm = await initOrm({ databaseUrl: templateUrl });
   await orm.close(true);
+  // MikroORM keeps its entity metadata on globalThis, and jest copies this process's globals
+  // into every test file's sandbox: left here, one shared registry would collect entities from
+  // every file's module realm, and the second file in a worker would fail in MikroORM.init.
+  for (const key of Object.keys(globalThis)) if (key.startsWith('mikro-orm-')) delete globalThis[key];
 
   process.env.LEADS_TEST_ADMIN_URL = adminUrl;
   process.env.LEADS_TEST_TEMPLATE = template;

@@ -3,7 +3,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
-import { ApiErrorCode } from './errors';
+import { ApiErrorCode, badUserInput } from './errors';
 import { pageSize } from './pagination';
 
 export const MAX_DEPTH = 10;
@@ -44,10 +44,18 @@ export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operationName }) {
-          const cost = getComplexity({
-            schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined,
-            estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined,
+              estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (err) {
+            if (err instanceof GraphQLError) throw err;
+            // getComplexity coerces the variables first and throws a plain Error when one does
+            // not fit its type (an unknown enum value, say): that is the caller's input.
+            throw badUserInput(err instanceof Error ? err.message : String(err));
+          }
           if (cost > MAX_COST) {
             throw tooComplex(`The query's estimated cost is ${cost}, over the limit of ${MAX_COST}; ask for smaller pages or fewer nested lists`);
           }
