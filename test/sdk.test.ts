@@ -63,6 +63,84 @@ describe('the lead journey through the SDK', () => {
     expect(codes).toEqual(['VERSION_CONFLICT']);
   });
 
+  test('create → add stakeholder → note → qualify → read the opportunity; a second qualify is a typed userError', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const { lead } = await sales.createLead({
+      input: {
+        topic: `Journey ${tag}`, firstName: 'Ada', lastName: 'Ng', companyName: `Journey Freight ${tag}`,
+        email: `ada.${tag}@journey.example`, budget: { amount: '1000.00', currencyCode: 'USD' },
+      },
+    });
+    const added = await sales.addStakeholder({
+      input: { leadId: lead!.id, newContact: { firstName: 'Lin', lastName: 'Ng', email: `lin.${tag}@journey.example` }, role: 'DECISION_MAKER' },
+    });
+    expect(added.userErrors).toEqual([]);
+    expect(added.stakeholder).toMatchObject({ role: 'DECISION_MAKER', contact: { fullName: 'Lin Ng' } });
+    expect(added.lead?.stakeholders.map((st) => st.id)).toEqual([added.stakeholder!.id]);
+    const duplicate = await sales.addStakeholder({ input: { leadId: lead!.id, contactId: added.stakeholder!.contact.id } });
+    expect(duplicate.userErrors.map((e) => e.code)).toEqual(['DUPLICATE_STAKEHOLDER']);
+
+    const noted = await sales.addNote({ input: { leadId: lead!.id, text: 'Wants a quote by Friday' } });
+    expect(noted.userErrors).toEqual([]);
+
+    const qualified = await sales.qualifyLeads({ input: { leadIds: [lead!.id], currencyCode: 'USD' } });
+    expect(qualified).toMatchObject({ qualifiedCount: 1, failedCount: 0, userErrors: [] });
+    const [result] = qualified.results;
+    expect(result).toMatchObject({
+      leadId: lead!.id, accountCreated: true, contactCreated: true, userErrors: [],
+      lead: { state: 'QUALIFIED', statusReason: 'QUALIFIED', qualifiedAt: expect.any(String) },
+      account: { name: `Journey Freight ${tag}` }, contact: { fullName: 'Ada Ng' },
+    });
+    expect(result!.lead!.version).toBeGreaterThan(added.lead!.version);
+
+    const opportunity = await sales.opportunity({ id: result!.opportunity!.id });
+    expect(opportunity).toMatchObject({
+      name: `Journey ${tag}`, state: 'OPEN', currencyCode: 'USD', estimatedValue: { amount: '1000.00', currencyCode: 'USD' },
+      originatingLead: { id: lead!.id }, owner: { id: s.users.sales.id }, account: { id: result!.account!.id },
+    });
+    expect(opportunity!.stakeholders).toEqual([expect.objectContaining({ role: 'DECISION_MAKER', contact: expect.objectContaining({ fullName: 'Lin Ng' }) })]);
+    const read = await sales.lead({ id: lead!.id });
+    expect(read?.qualifyingOpportunity?.id).toBe(opportunity!.id);
+
+    const again = await sales.qualifyLeads({ input: { leadIds: [lead!.id], currencyCode: 'USD' } });
+    expect(again).toMatchObject({ qualifiedCount: 0, failedCount: 1 });
+    const codes: UserErrorCode[] = again.results[0]!.userErrors.map((e) => e.code);
+    expect(codes).toEqual(['LEAD_NOT_OPEN']);
+
+    const opportunities = [];
+    for await (const o of sales.paginateOpportunities({ filter: { originatingLeadId: lead!.id }, pageSize: 1 })) opportunities.push(o.id);
+    expect(opportunities).toEqual([opportunity!.id]);
+
+    const history = [];
+    for await (const entry of sales.paginateLeadHistory({ leadId: lead!.id, pageSize: 2 })) history.push(entry.action);
+    expect(history[0]).toBe('QUALIFIED');
+    expect(history).toEqual(expect.arrayContaining(['CREATED', 'STAKEHOLDER_ADDED', 'NOTE_ADDED']));
+  });
+
+  test('disqualify, reactivate, change and remove a stakeholder, delete; the audit trail outlives the lead', async () => {
+    const { lead } = await sales.createLead({ input: { topic: 'Lifecycle through the SDK', lastName: 'Cycle' } });
+    const disqualified = await sales.disqualifyLead({ input: { id: lead!.id, reason: 'NO_LONGER_INTERESTED', expectedVersion: 1 } });
+    expect(disqualified.lead).toMatchObject({ state: 'DISQUALIFIED', statusReason: 'NO_LONGER_INTERESTED' });
+    expect((await sales.addStakeholder({ input: { leadId: lead!.id, newContact: { lastName: 'Late' } } })).userErrors.map((e) => e.code))
+      .toEqual(['LEAD_NOT_OPEN']);
+    const reactivated = await sales.reactivateLead({ input: { id: lead!.id } });
+    expect(reactivated.lead).toMatchObject({ state: 'OPEN', statusReason: 'NEW' });
+    expect((await sales.reactivateLead({ input: { id: lead!.id } })).userErrors.map((e) => e.code)).toEqual(['LEAD_NOT_CLOSED']);
+
+    const { stakeholder } = await sales.addStakeholder({ input: { leadId: lead!.id, newContact: { lastName: 'Champion' } } });
+    expect(stakeholder?.role).toBe('STAKEHOLDER');
+    const changed = await sales.updateStakeholderRole({ input: { stakeholderId: stakeholder!.id, role: 'CHAMPION' } });
+    expect(changed.stakeholder?.role).toBe('CHAMPION');
+    const removed = await sales.removeStakeholder({ input: { stakeholderId: stakeholder!.id } });
+    expect(removed).toEqual({ removedStakeholderId: stakeholder!.id, userErrors: [] });
+
+    expect(await sales.deleteLead({ input: { id: lead!.id } })).toEqual({ deletedLeadId: lead!.id, userErrors: [] });
+    expect(await sales.lead({ id: lead!.id })).toBeNull();
+    const trail = [];
+    for await (const entry of admin.paginateAuditEntries({ entityId: lead!.id, pageSize: 3 })) trail.push(entry.action);
+    expect(trail).toEqual(expect.arrayContaining(['CREATED', 'DISQUALIFIED', 'REACTIVATED', 'STAKEHOLDER_ROLE_CHANGED', 'STAKEHOLDER_REMOVED']));
+  });
+
   test('notes and activities on the lead, read back through its timeline', async () => {
     const { lead } = await sales.createLead({ input: { topic: 'SDK timeline', lastName: 'Lin' } });
     const content = Buffer.from('call notes').toString('base64');

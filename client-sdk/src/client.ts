@@ -44,7 +44,9 @@ export type LeadsClientVariables<K extends keyof LeadsClientOperations> = NonNul
 type LeadNode = Operations.LeadsQuery['leads']['nodes'][number];
 type ContactNode = Operations.ContactsQuery['contacts']['nodes'][number];
 type AccountNode = Operations.AccountsQuery['accounts']['nodes'][number];
+type OpportunityNode = Operations.OpportunitiesQuery['opportunities']['nodes'][number];
 type TimelineNode = NonNullable<Operations.LeadTimelineQuery['lead']>['timeline']['nodes'][number];
+type AuditEntryNode = Operations.AuditEntriesQuery['auditEntries']['nodes'][number];
 
 /** Page size for the `paginate*` helpers: 1..100, default 50. */
 export interface PageSize {
@@ -64,12 +66,18 @@ export interface LeadsClientHelpers {
   paginateContacts(args?: Omit<Operations.ContactsQueryVariables, 'first' | 'after'> & PageSize, options?: CallOptions): AsyncGenerator<ContactNode, void, undefined>;
   /** Every account matching `search`. */
   paginateAccounts(args?: Omit<Operations.AccountsQueryVariables, 'first' | 'after'> & PageSize, options?: CallOptions): AsyncGenerator<AccountNode, void, undefined>;
+  /** Every opportunity matching `filter` (state, originating lead). */
+  paginateOpportunities(args?: Omit<Operations.OpportunitiesQueryVariables, 'first' | 'after'> & PageSize, options?: CallOptions): AsyncGenerator<OpportunityNode, void, undefined>;
   /**
    * A lead's notes and activities, newest first, optionally only some `kinds`. Yields nothing
    * for a lead that does not exist or that the caller may not see (the service does not tell
    * them apart).
    */
   paginateLeadTimeline(args: Omit<Operations.LeadTimelineQueryVariables, 'first' | 'after'> & PageSize, options?: CallOptions): AsyncGenerator<TimelineNode, void, undefined>;
+  /** A lead's audit entries, newest first; nothing for a lead that does not exist or is not visible. */
+  paginateLeadHistory(args: Omit<Operations.LeadHistoryQueryVariables, 'first' | 'after'> & PageSize, options?: CallOptions): AsyncGenerator<AuditEntryNode, void, undefined>;
+  /** Every audit entry of any entity, newest first, also after the entity was deleted (ADMIN only). */
+  paginateAuditEntries(args: Omit<Operations.AuditEntriesQueryVariables, 'first' | 'after'> & PageSize, options?: CallOptions): AsyncGenerator<AuditEntryNode, void, undefined>;
 }
 
 export type LeadsClient = LeadsClientOperations & LeadsClientHelpers;
@@ -106,10 +114,19 @@ export function createLeadsClient(options: LeadsClientOptions): LeadsClient {
       paginate((after) => ops.contacts({ ...args, first: pageSize, after }, callOptions)),
     paginateAccounts: ({ pageSize = DEFAULT_PAGE_SIZE, ...args } = {}, callOptions) =>
       paginate((after) => ops.accounts({ ...args, first: pageSize, after }, callOptions)),
+    paginateOpportunities: ({ pageSize = DEFAULT_PAGE_SIZE, ...args } = {}, callOptions) =>
+      paginate((after) => ops.opportunities({ ...args, first: pageSize, after }, callOptions)),
     paginateLeadTimeline: ({ pageSize = DEFAULT_PAGE_SIZE, ...args }, callOptions) =>
       paginate(async (after) => {
         const lead = await ops.leadTimeline({ ...args, first: pageSize, after }, callOptions);
         return lead?.timeline ?? EMPTY_PAGE;
       }),
+    paginateLeadHistory: ({ pageSize = DEFAULT_PAGE_SIZE, ...args }, callOptions) =>
+      paginate(async (after) => {
+        const lead = await ops.leadHistory({ ...args, first: pageSize, after }, callOptions);
+        return lead?.history ?? EMPTY_PAGE;
+      }),
+    paginateAuditEntries: ({ pageSize = DEFAULT_PAGE_SIZE, ...args }, callOptions) =>
+      paginate((after) => ops.auditEntries({ ...args, first: pageSize, after }, callOptions)),
   };
 }

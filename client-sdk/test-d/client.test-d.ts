@@ -2,7 +2,7 @@
 // must still be an error, or tsc fails with "Unused '@ts-expect-error' directive".
 import { expectTypeOf } from 'expect-type';
 import {
-  createLeadsClient, LeadsApiError, CreateLeadDocument, LeadsDocument, paginate,
+  createLeadsClient, LeadsApiError, LeadsDocument, QualifyLeadsDocument, paginate,
   type LeadsClientResult, type ResultOf, type UserErrorCode, type VariablesOf,
 } from '../src/index.js';
 
@@ -22,8 +22,11 @@ export async function methods() {
   expectTypeOf(lead!.createdAt).toEqualTypeOf<string>();
   expectTypeOf(lead!.state).toEqualTypeOf<'OPEN' | 'QUALIFIED' | 'DISQUALIFIED'>();
 
+  expectTypeOf(lead!.stakeholders[0]!.role).toEqualTypeOf<
+    'STAKEHOLDER' | 'CHAMPION' | 'DECISION_MAKER' | 'END_USER' | 'ECONOMIC_BUYER' | 'INFLUENCER' | 'TECHNICAL_BUYER'
+  >();
   // @ts-expect-error -- a field the operation does not select does not exist on the result
-  lead!.stakeholders;
+  lead!.timeline;
   // @ts-expect-error -- nor does a field of a nested selection that was left out
   lead!.owner.createdAt;
 
@@ -66,10 +69,27 @@ export async function pagination() {
   expectTypeOf(numbers).toEqualTypeOf<AsyncGenerator<number, void, undefined>>();
 }
 
+export async function lifecycle() {
+  const qualified = await client.qualifyLeads({ input: { leadIds: ['a'], currencyCode: 'USD', duplicateHandling: 'FAIL' } });
+  expectTypeOf(qualified.results[0]!.userErrors[0]!.code).toEqualTypeOf<UserErrorCode>();
+  expectTypeOf(qualified.results[0]!.opportunity!.estimatedValue!.amount).toEqualTypeOf<string>();
+  // @ts-expect-error -- not a DuplicateHandling
+  await client.qualifyLeads({ input: { leadIds: ['a'], currencyCode: 'USD', duplicateHandling: 'MERGE' } });
+  // @ts-expect-error -- the currency is required
+  await client.qualifyLeads({ input: { leadIds: ['a'] } });
+  // @ts-expect-error -- not a DisqualifyReason (WON is an opportunity state)
+  await client.disqualifyLead({ input: { id: 'a', reason: 'WON' } });
+  // @ts-expect-error -- not a StakeholderRole
+  await client.addStakeholder({ input: { leadId: 'a', contactId: 'c', role: 'SPONSOR' } });
+  for await (const entry of client.paginateLeadHistory({ leadId: 'a' })) {
+    expectTypeOf(entry.changes[0]!.oldValue).toEqualTypeOf<string | null>();
+  }
+}
+
 export function typedDocuments() {
   // What Apollo Client / urql infer from the exported documents.
   expectTypeOf<ResultOf<typeof LeadsDocument>['leads']['totalCount']>().toEqualTypeOf<number>();
-  expectTypeOf<VariablesOf<typeof CreateLeadDocument>["input"]["lastName"]>().toEqualTypeOf<string>();
+  expectTypeOf<VariablesOf<typeof QualifyLeadsDocument>['input']['leadIds']>().toEqualTypeOf<string[]>();
 }
 
 export function errors(e: unknown) {

@@ -19,6 +19,17 @@ import * as Operations from './graphql.js';
 
 
 
+
+
+
+
+
+
+
+
+
+
+
 export type Requester<C = {}> = <R, V>(doc: DocumentNode, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
@@ -40,6 +51,12 @@ export function getSdk<C>(requester: Requester<C>) {
     currencies(variables?: Operations.CurrenciesQueryVariables, options?: C): Promise<Operations.CurrenciesQuery> {
       return requester<Operations.CurrenciesQuery, Operations.CurrenciesQueryVariables>(Operations.CurrenciesDocument, variables, options) as Promise<Operations.CurrenciesQuery>;
     },
+    leadHistory(variables: Operations.LeadHistoryQueryVariables, options?: C): Promise<Operations.LeadHistoryQuery> {
+      return requester<Operations.LeadHistoryQuery, Operations.LeadHistoryQueryVariables>(Operations.LeadHistoryDocument, variables, options) as Promise<Operations.LeadHistoryQuery>;
+    },
+    auditEntries(variables: Operations.AuditEntriesQueryVariables, options?: C): Promise<Operations.AuditEntriesQuery> {
+      return requester<Operations.AuditEntriesQuery, Operations.AuditEntriesQueryVariables>(Operations.AuditEntriesDocument, variables, options) as Promise<Operations.AuditEntriesQuery>;
+    },
     me(variables?: Operations.MeQueryVariables, options?: C): Promise<Operations.MeQuery> {
       return requester<Operations.MeQuery, Operations.MeQueryVariables>(Operations.MeDocument, variables, options) as Promise<Operations.MeQuery>;
     },
@@ -57,6 +74,33 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     assignLeads(variables: Operations.AssignLeadsMutationVariables, options?: C): Promise<Operations.AssignLeadsMutation> {
       return requester<Operations.AssignLeadsMutation, Operations.AssignLeadsMutationVariables>(Operations.AssignLeadsDocument, variables, options) as Promise<Operations.AssignLeadsMutation>;
+    },
+    qualifyLeads(variables: Operations.QualifyLeadsMutationVariables, options?: C): Promise<Operations.QualifyLeadsMutation> {
+      return requester<Operations.QualifyLeadsMutation, Operations.QualifyLeadsMutationVariables>(Operations.QualifyLeadsDocument, variables, options) as Promise<Operations.QualifyLeadsMutation>;
+    },
+    disqualifyLead(variables: Operations.DisqualifyLeadMutationVariables, options?: C): Promise<Operations.DisqualifyLeadMutation> {
+      return requester<Operations.DisqualifyLeadMutation, Operations.DisqualifyLeadMutationVariables>(Operations.DisqualifyLeadDocument, variables, options) as Promise<Operations.DisqualifyLeadMutation>;
+    },
+    reactivateLead(variables: Operations.ReactivateLeadMutationVariables, options?: C): Promise<Operations.ReactivateLeadMutation> {
+      return requester<Operations.ReactivateLeadMutation, Operations.ReactivateLeadMutationVariables>(Operations.ReactivateLeadDocument, variables, options) as Promise<Operations.ReactivateLeadMutation>;
+    },
+    deleteLead(variables: Operations.DeleteLeadMutationVariables, options?: C): Promise<Operations.DeleteLeadMutation> {
+      return requester<Operations.DeleteLeadMutation, Operations.DeleteLeadMutationVariables>(Operations.DeleteLeadDocument, variables, options) as Promise<Operations.DeleteLeadMutation>;
+    },
+    opportunity(variables: Operations.OpportunityQueryVariables, options?: C): Promise<Operations.OpportunityQuery> {
+      return requester<Operations.OpportunityQuery, Operations.OpportunityQueryVariables>(Operations.OpportunityDocument, variables, options) as Promise<Operations.OpportunityQuery>;
+    },
+    opportunities(variables?: Operations.OpportunitiesQueryVariables, options?: C): Promise<Operations.OpportunitiesQuery> {
+      return requester<Operations.OpportunitiesQuery, Operations.OpportunitiesQueryVariables>(Operations.OpportunitiesDocument, variables, options) as Promise<Operations.OpportunitiesQuery>;
+    },
+    addStakeholder(variables: Operations.AddStakeholderMutationVariables, options?: C): Promise<Operations.AddStakeholderMutation> {
+      return requester<Operations.AddStakeholderMutation, Operations.AddStakeholderMutationVariables>(Operations.AddStakeholderDocument, variables, options) as Promise<Operations.AddStakeholderMutation>;
+    },
+    updateStakeholderRole(variables: Operations.UpdateStakeholderRoleMutationVariables, options?: C): Promise<Operations.UpdateStakeholderRoleMutation> {
+      return requester<Operations.UpdateStakeholderRoleMutation, Operations.UpdateStakeholderRoleMutationVariables>(Operations.UpdateStakeholderRoleDocument, variables, options) as Promise<Operations.UpdateStakeholderRoleMutation>;
+    },
+    removeStakeholder(variables: Operations.RemoveStakeholderMutationVariables, options?: C): Promise<Operations.RemoveStakeholderMutation> {
+      return requester<Operations.RemoveStakeholderMutation, Operations.RemoveStakeholderMutationVariables>(Operations.RemoveStakeholderDocument, variables, options) as Promise<Operations.RemoveStakeholderMutation>;
     },
     note(variables: Operations.NoteQueryVariables, options?: C): Promise<Operations.NoteQuery> {
       return requester<Operations.NoteQuery, Operations.NoteQueryVariables>(Operations.NoteDocument, variables, options) as Promise<Operations.NoteQuery>;
