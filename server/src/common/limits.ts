@@ -51,9 +51,9 @@ export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
               estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
             });
           } catch (err) {
-            if (err instanceof GraphQLError) throw err;
-            // getComplexity coerces the variables first and throws a plain Error when one does
-            // not fit its type (an unknown enum value, say): that is the caller's input.
+            if (err instanceof GraphQLError && err.extensions?.code) throw err;
+            // getComplexity coerces the variables first and throws an error without a code
+            // when one does not fit its type (an unknown enum value, say): the caller's input.
             throw badUserInput(err instanceof Error ? err.message : String(err));
           }
           if (cost > MAX_COST) {
