@@ -17,5 +17,10 @@ export function stakeholdersOf(ctx: Context, parent: Parent): DataLoader<string,
     const byParent = new Map<string, Stakeholder[]>(ids.map((id) => [id, []]));
     for (const s of rows) byParent.get(s[parent]!.id)?.push(s);
     return ids.map((id) => byParent.get(id)!);
+  }, {
+    // Parents resolved through other loaders (an opportunity's originatingLead) arrive a few
+    // promise hops later than the default schedule waits; the end of the event-loop turn
+    // gathers them all into one batch.
+    batchScheduleFn: (dispatch) => setImmediate(dispatch),
   });
 }
