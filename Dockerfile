@@ -16,7 +16,8 @@ RUN npm ci --no-audit --no-fund
 
 COPY tsconfig*.json ./
 COPY server/ server/
-RUN npm run build
+# Only the server: the image does not ship the client SDK.
+RUN npm run build:server
 
 # ---- runtime: production dependencies and the compiled server only -------------------------------
 FROM node:20-bookworm-slim AS runtime

@@ -307,16 +307,17 @@ describe('Dockerfile', () => {
     expect(runtime.from).toBe('node:20-bookworm-slim');
   });
 
-  it('installs from the lockfile with every workspace manifest, then runs `npm run build`', () => {
+  it('installs from the lockfile with every workspace manifest, then builds the server', () => {
     const copied = all(buildStage, 'COPY').flatMap((c) => parseCopy(c.args).sources);
     const manifests = ['package.json', 'package-lock.json', ...rootPackage.workspaces.map((w) => `${w}/package.json`)];
     for (const m of manifests) expect(copied).toContain(m);
     const runs = all(buildStage, 'RUN').map((r) => r.args);
     const ci = runs.findIndex((r) => /\bnpm ci\b/.test(r));
-    const build = runs.findIndex((r) => /\bnpm run build\b/.test(r));
+    const build = runs.findIndex((r) => /\bnpm run build:server\b/.test(r));
     expect(ci).toBeGreaterThanOrEqual(0);
     expect(build).toBeGreaterThan(ci);
-    expect(rootPackage.scripts.build).toBe('tsc -p server');
+    expect(rootPackage.scripts['build:server']).toBe('tsc -p server');
+    expect(rootPackage.scripts.build).toContain('npm run build:server');
   });
 
   it('installs only production dependencies of the server in the runtime stage', () => {
