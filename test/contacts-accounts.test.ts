@@ -22,7 +22,7 @@ describe('createContact', () => {
     expect((await s.gql(`{ contact(id: "${res.data.createContact.contact.id}") { fullName } }`)).data.contact).toEqual({ fullName: 'Ann Wong' });
   });
 
-  test.each([
+  test.each<[string, Record<string, unknown>, string[], string]>([
     ['blank lastName', { lastName: ' ' }, ['input', 'lastName'], 'VALIDATION'],
     ['lastName over 50', { lastName: 'x'.repeat(51) }, ['input', 'lastName'], 'VALIDATION'],
     ['firstName over 50', { lastName: 'X', firstName: 'x'.repeat(51) }, ['input', 'firstName'], 'VALIDATION'],

@@ -1,4 +1,4 @@
-import { startTestServer, type TestServer } from './support/server';
+import { startTestServer, type GqlResponse, type TestServer } from './support/server';
 
 let s: TestServer;
 beforeAll(async () => { s = await startTestServer(); });
@@ -33,9 +33,9 @@ async function pageAll(variables: Record<string, unknown>, as = s.users.admin) {
   let after: string | null = null;
   let pages = 0;
   for (;;) {
-    const res = await s.gql(PAGE, { ...variables, after }, { as });
+    const res: GqlResponse = await s.gql(PAGE, { ...variables, after }, { as });
     expect(res.errors).toBeUndefined();
-    const c = res.data.leads;
+    const c: any = res.data.leads;
     expect(c.edges.map((e: any) => e.node.id)).toEqual(c.nodes.map((n: any) => n.id));
     expect(c.pageInfo.hasPreviousPage).toBe(after !== null);
     seen.push(...c.nodes);
