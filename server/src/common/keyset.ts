@@ -67,3 +67,68 @@ export async function keysetPage<T extends object>(em: EntityManager, entity: En
 export function likePattern(term: string): string {
   return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+export interface ParentKeysetQuery extends Omit<KeysetQuery, 'where' | 'params' | 'tag'> {
+  /** The column that names a row's parent, e.g. `entity_id`. */
+  parentColumn: string;
+  /** A cursor belongs to one parent's list; this names it. */
+  tag: (parentId: string) => string;
+}
+
+/**
+ * The same page (`first`, `after`) of many parents' lists in one statement: a lateral join
+ * over the parent ids, each side using the (parent, sort…, id) index. This is what a list of
+ * leads asking each for its first few children needs, instead of one query per lead. `after`
+ * is a cursor of one parent's list; the other parents of the batch then get BAD_USER_INPUT
+ * from `decodeCursor`, as they would alone.
+ */
+export async function keysetPagesByParent<T extends object>(
+  em: EntityManager, entity: EntityName<T>, parentIds: readonly string[], q: ParentKeysetQuery,
+): Promise<(ConnectionShape<T> | Error)[]> {
+  const a = q.alias;
+  const keys = [...q.sort.map((s) => s.sql), `${a}.id`];
+  const casts = [...q.sort.map((s) => s.cast), 'uuid'];
+  const op = q.direction === 'asc' ? '>' : '<';
+  const order = keys.map((k) => `${k} ${q.direction}`).join(', ');
+  const select = q.sort.map((s, i) => `${s.sql} as "__s${i}"`).join(', ');
+  const cursors = new Map<string, CursorValue[] | null>();
+  const results = new Map<string, ConnectionShape<T> | Error>();
+  for (const id of parentIds) {
+    try {
+      cursors.set(id, decodeCursor(q.after, q.sort.length + 1, q.tag(id)));
+    } catch (err) {
+      results.set(id, err as Error);
+    }
+  }
+  const ids = parentIds.filter((id) => cursors.has(id));
+  const cursor = ids.length ? cursors.get(ids[0]) ?? null : null;
+  const knex = em.getKnex();
+  const rows: Record<string, unknown>[] = ids.length ? await em.execute(knex.raw(
+    `select ${a}.*, ${select} from unnest(?::uuid[]) as p(id) cross join lateral (
+       select * from "${q.table}" ${a} where ${a}."${q.parentColumn}" = p.id
+       ${cursor ? `and (${keys.join(', ')}) ${op} (${casts.map((c) => `?::${c}`).join(', ')})` : ''}
+       order by ${order} limit ?) ${a}`,
+    [`{${ids.join(',')}}`, ...(cursor ?? []), q.first + 1] as never[])) : [];
+  const byParent = new Map<string, { node: T; values: CursorValue[] }[]>(ids.map((id) => [id, []]));
+  for (const row of rows) {
+    const parent = String(row[q.parentColumn]);
+    const values = q.sort.map((_, i) => {
+      const v = row[`__s${i}`];
+      delete row[`__s${i}`];
+      return v instanceof Date ? v.toISOString() : (v as CursorValue);
+    });
+    for (const c of q.unmapped ?? []) delete row[c];
+    byParent.get(parent)?.push({ node: em.map(entity, row as never) as T, values });
+  }
+  let counts: Promise<Map<string, number>> | undefined;
+  const countAll = () => (counts ??= em.execute<{ parent: string; n: string }[]>(knex.raw(
+    `select "${q.parentColumn}" as parent, count(*) as n from "${q.table}" where "${q.parentColumn}" = any(?::uuid[]) group by 1`,
+    [`{${ids.join(',')}}`] as never[])).then((r) => new Map(r.map((x) => [String(x.parent), Number(x.n)]))));
+  for (const id of ids) {
+    const list = byParent.get(id)!;
+    const values = new Map(list.map((x) => [x.node, x.values]));
+    results.set(id, toConnection(list.map((x) => x.node), q.first, q.after, q.tag(id),
+      (n) => [...(values.get(n) ?? []), (n as { id: string }).id], async () => (await countAll()).get(id) ?? 0));
+  }
+  return parentIds.map((id) => results.get(id)!);
+}
