@@ -5,7 +5,11 @@ import { Role } from '../common/enums';
 import { loadConfig } from '../config';
 import { UserService } from '../users/user.service';
 
-export interface QualifyBenchRow { leads: number; statements: number; medianMs: number; minMs: number; runs: number }
+export interface QualifyBenchRow {
+  leads: number; statements: number; medianMs: number; minMs: number; runs: number;
+  /** The baseline: the same leads qualified one request per lead, as a client without bulk does. */
+  baselineStatements: number; baselineMedianMs: number; baselineRuns: number;
+}
 
 const QUALIFY = `mutation($input: QualifyLeadsInput!) { qualifyLeads(input: $input) {
   qualifiedCount failedCount userErrors { code } results { leadId opportunity { id } userErrors { code } } } }`;
@@ -30,7 +34,7 @@ export async function benchQualify(databaseUrl: string, sizes: number[], runs: n
     const contact = randomUUID();
     await db.query("insert into contact (id, last_name, created_at) values ($1, 'Stakeholder', now())", [contact]);
 
-    const qualify = async (n: number) => {
+    const qualify = async (n: number, oneByOne = false) => {
       const tag = randomUUID().slice(0, 8);
       const ids = (await db.query<{ id: string }>(
         `insert into lead (id, topic, last_name, company_name, email, budget_amount, budget_currency_code, owner_id, created_by_id, created_at, updated_at)
@@ -38,27 +42,41 @@ export async function benchQualify(databaseUrl: string, sizes: number[], runs: n
          from generate_series(1, $1) i returning id`, [n, tag, user.id])).rows.map((r) => r.id);
       await db.query(`insert into stakeholder (id, lead_id, contact_id, role, created_at)
         select gen_random_uuid(), l, $2, 'CHAMPION', now() from unnest($1::uuid[]) l`, [ids, contact]);
+      const send = async (leadIds: string[]) => {
+        const res = await fetch(url, {
+          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${user.apiKey}` },
+          body: JSON.stringify({ query: QUALIFY, variables: { input: { leadIds, currencyCode: 'USD' } } }),
+        });
+        const body = (await res.json()) as { data?: { qualifyLeads: { qualifiedCount: number } }; errors?: unknown };
+        if (body.data?.qualifyLeads.qualifiedCount !== leadIds.length) {
+          throw new Error(`qualifying ${leadIds.length} leads failed: ${JSON.stringify(body).slice(0, 500)}`);
+        }
+      };
       statements = 0;
       const started = process.hrtime.bigint();
-      const res = await fetch(url, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${user.apiKey}` },
-        body: JSON.stringify({ query: QUALIFY, variables: { input: { leadIds: ids, currencyCode: 'USD' } } }),
-      });
-      const body = (await res.json()) as { data?: { qualifyLeads: { qualifiedCount: number } }; errors?: unknown };
+      if (oneByOne) for (const id of ids) await send([id]);
+      else await send(ids);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (body.data?.qualifyLeads.qualifiedCount !== n) throw new Error(`qualifying ${n} leads failed: ${JSON.stringify(body).slice(0, 500)}`);
       return { ms, statements };
     };
 
     await qualify(10); // warm-up: connections, prepared metadata, JIT
-    const rows: QualifyBenchRow[] = [];
-    for (const n of sizes) {
+    await qualify(10, true);
+    const measure = async (n: number, count: number, oneByOne: boolean) => {
       const samples = [];
-      for (let i = 0; i < runs; i++) samples.push(await qualify(n));
+      for (let i = 0; i < count; i++) samples.push(await qualify(n, oneByOne));
       const times = samples.map((x) => x.ms).sort((a, b) => a - b);
       const counts = new Set(samples.map((x) => x.statements));
       if (counts.size !== 1) throw new Error(`statement count varied between runs of ${n}: ${[...counts].join(', ')}`);
-      rows.push({ leads: n, statements: samples[0].statements, medianMs: times[Math.floor(times.length / 2)], minMs: times[0], runs });
+      return { statements: samples[0].statements, medianMs: times[Math.floor(times.length / 2)], minMs: times[0] };
+    };
+    const rows: QualifyBenchRow[] = [];
+    for (const n of sizes) {
+      // The baseline and the bulk call alternate on the same machine, so load affects both alike.
+      const baselineRuns = Math.max(1, Math.min(runs, Math.floor((runs * 10) / n)));
+      const baseline = await measure(n, baselineRuns, true);
+      const bulk = await measure(n, runs, false);
+      rows.push({ leads: n, ...bulk, runs, baselineStatements: baseline.statements, baselineMedianMs: baseline.medianMs, baselineRuns });
     }
     return rows;
   } finally {
@@ -69,9 +87,10 @@ export async function benchQualify(databaseUrl: string, sizes: number[], runs: n
 
 export function formatTable(rows: QualifyBenchRow[]): string {
   const lines = [
-    '| leads | SQL statements | median ms | min ms | ms per lead (median) | runs |',
-    '|------:|---------------:|----------:|-------:|---------------------:|-----:|',
-    ...rows.map((r) => `| ${r.leads} | ${r.statements} | ${r.medianMs.toFixed(1)} | ${r.minMs.toFixed(1)} | ${(r.medianMs / r.leads).toFixed(2)} | ${r.runs} |`),
+    '| leads | SQL statements | median ms | min ms | ms per lead | runs | baseline: one request per lead (statements / median ms / runs) | speed-up vs baseline |',
+    '|------:|---------------:|----------:|-------:|------------:|-----:|:-----------------------------------|-----:|',
+    ...rows.map((r) => `| ${r.leads} | ${r.statements} | ${r.medianMs.toFixed(1)} | ${r.minMs.toFixed(1)} | ${(r.medianMs / r.leads).toFixed(2)} | ${r.runs} | `
+      + `${r.baselineStatements} / ${r.baselineMedianMs.toFixed(1)} / ${r.baselineRuns} | ${(r.baselineMedianMs / r.medianMs).toFixed(1)}× |`),
   ];
   return lines.join('\n');
 }
