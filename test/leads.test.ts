@@ -258,7 +258,6 @@ describe('assignLeads', () => {
     const lead = (await create({ topic: 'X', lastName: 'L' })).lead;
     const cases: [Record<string, unknown>, string, string[]][] = [
       [{ leadIds: [], ownerId: s.users.sales.id }, 'VALIDATION', ['input', 'leadIds']],
-      [{ leadIds: Array.from({ length: 101 }, () => lead.id), ownerId: s.users.sales.id }, 'VALIDATION', ['input', 'leadIds']],
       [{ leadIds: [lead.id], ownerId: '00000000-0000-4000-8000-000000000000' }, 'NOT_FOUND', ['input', 'ownerId']],
       [{ leadIds: [lead.id, 'nope'], ownerId: s.users.sales.id }, 'NOT_FOUND', ['input', 'leadIds', '1']],
       [{ leadIds: [lead.id], ownerId: s.users.partner.id }, 'VALIDATION', ['input', 'ownerId']],
@@ -267,6 +266,14 @@ describe('assignLeads', () => {
       const res = await s.gql(ASSIGN, { input });
       expect(res.data.assignLeads.userErrors).toEqual([expect.objectContaining({ code, field })]);
     }
+    expect((await s.gql(`{ lead(id: "${lead.id}") { version } }`)).data.lead.version).toBe(1);
+  });
+
+  test('more than 100 ids is a top-level BAD_USER_INPUT', async () => {
+    const lead = (await create({ topic: 'Y', lastName: 'L' })).lead;
+    const res = await s.gql(ASSIGN, { input: { leadIds: Array.from({ length: 101 }, () => lead.id), ownerId: s.users.sales.id } });
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.data).toBeNull();
     expect((await s.gql(`{ lead(id: "${lead.id}") { version } }`)).data.lead.version).toBe(1);
   });
 

@@ -245,10 +245,10 @@ describe('who may qualify, and bad input', () => {
     const before = await rowCounts(s);
     const cases: [Record<string, unknown>, string, string[][]][] = [
       [{ leadIds: [] }, 'VALIDATION', [['input', 'leadIds']]],
-      [{ leadIds: Array.from({ length: 1001 }, () => randomUUID()) }, 'VALIDATION', [['input', 'leadIds']]],
       [{ leadIds: [ids[0], ids[1], ids[0], ids[0]] }, 'VALIDATION', [['input', 'leadIds', '2'], ['input', 'leadIds', '3']]],
       [{ leadIds: ids, currencyCode: 'XYZ' }, 'UNKNOWN_CURRENCY', [['input', 'currencyCode']]],
-      [{ leadIds: ids, currencyCode: 'usd' }, 'VALIDATION', [['input', 'currencyCode']]],
+      [{ leadIds: ids, currencyCode: 'usd' }, 'UNKNOWN_CURRENCY', [['input', 'currencyCode']]],
+      [{ leadIds: ids, currencyCode: '' }, 'UNKNOWN_CURRENCY', [['input', 'currencyCode']]],
     ];
     for (const [input, code, fields] of cases) {
       const out = await qualify(input);
@@ -256,6 +256,17 @@ describe('who may qualify, and bad input', () => {
       expect(out.userErrors.map((e: any) => e.field)).toEqual(fields);
       expect(out).toMatchObject({ results: [], qualifiedCount: 0, failedCount: 0 });
     }
+    expect(await rowCounts(s)).toEqual(before);
+  });
+
+  test('more than 1000 ids is refused as a whole, a top-level BAD_USER_INPUT, before anything runs', async () => {
+    const before = await rowCounts(s);
+    s.resetSql();
+    const res = await s.gql(QUALIFY, { input: { leadIds: Array.from({ length: 1001 }, () => randomUUID()), currencyCode: 'USD' } });
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0].message).toMatch(/1000/);
+    expect(res.data).toBeNull();
+    expect(s.sql.filter((q) => !/api_key/.test(q))).toEqual([]);
     expect(await rowCounts(s)).toEqual(before);
   });
 });

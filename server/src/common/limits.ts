@@ -10,6 +10,17 @@ export const MAX_DEPTH = 10;
 export const MAX_ALIASES = 15;
 /** Each field costs 1; a field with `first` costs its children × `first`. */
 export const MAX_COST = 10_000;
+/** Ids one qualifyLeads call may name, and ids any other list argument may name. */
+export const MAX_QUALIFY_IDS = 1000;
+export const MAX_ID_LIST = 100;
+
+/**
+ * A list argument over its limit is refused as a whole, like `first: 1000`: a top-level
+ * BAD_USER_INPUT before any data is read.
+ */
+export function assertListLimit(list: readonly unknown[], max: number, argument: string): void {
+  if (list.length > max) throw badUserInput(`"${argument}" may name at most ${max} items; got ${list.length}`, argument);
+}
 
 function tooComplex(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ApiErrorCode.QUERY_TOO_COMPLEX, http: { status: 400 } } });

@@ -1,5 +1,5 @@
 import {
-  ArrayMaxSize, ArrayMinSize, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsUrl, IsUUID, Matches, MaxLength, Min,
+  ArrayMinSize, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsUrl, IsUUID, Matches, MaxLength, Min,
   ValidateIf, ValidateNested,
 } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
@@ -117,9 +117,8 @@ export class UpdateLeadInput extends LeadFieldsInput {
 
 @InputType()
 export class AssignLeadsInput {
-  @Field(() => [ID], { description: '1..100 lead ids' })
+  @Field(() => [ID], { description: '1..100 lead ids; more is a top-level BAD_USER_INPUT' })
   @ArrayMinSize(1, { message: 'leadIds must name at least one lead' })
-  @ArrayMaxSize(100, { message: 'leadIds may name at most 100 leads' })
   leadIds!: string[];
 
   @Field(() => ID)

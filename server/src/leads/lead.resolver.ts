@@ -3,6 +3,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import { Account } from '../accounts/account.entity';
 import { STAFF } from '../common/auth';
 import { Role } from '../common/enums';
+import { assertListLimit, MAX_ID_LIST } from '../common/limits';
 import { isUuid } from '../common/ids';
 import { Money, money } from '../common/money';
 import { pageSize, type ConnectionShape } from '../common/pagination';
@@ -60,6 +61,7 @@ export class LeadResolver {
   @Authorized(STAFF)
   @Mutation(() => AssignLeadsPayload)
   assignLeads(@Arg('input', () => AssignLeadsInput) input: AssignLeadsInput, @Ctx() ctx: Context): Promise<AssignLeadsPayload> {
+    assertListLimit(input.leadIds, MAX_ID_LIST, 'input.leadIds');
     return new LeadService(ctx.em, ctx.actor).assignLeads(input);
   }
 

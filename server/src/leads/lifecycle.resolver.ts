@@ -1,3 +1,4 @@
+import { assertListLimit, MAX_QUALIFY_IDS } from '../common/limits';
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import { STAFF } from '../common/auth';
 import type { Context } from '../context';
@@ -13,6 +14,7 @@ export class LeadLifecycleResolver {
   @Authorized(STAFF)
   @Mutation(() => QualifyLeadsPayload, { description: 'Qualifies up to 1000 leads in one transaction; one result per id, in order.' })
   qualifyLeads(@Arg('input', () => QualifyLeadsInput) input: QualifyLeadsInput, @Ctx() ctx: Context): Promise<QualifyLeadsPayload> {
+    assertListLimit(input.leadIds, MAX_QUALIFY_IDS, 'input.leadIds');
     return new QualifyService(ctx.em, ctx.actor).qualifyLeads(input);
   }
 

@@ -1,19 +1,17 @@
-import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsEnum, IsOptional, IsString, Matches } from 'class-validator';
+import { ArrayMinSize, IsBoolean, IsEnum, IsOptional, IsString } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { DuplicateHandling } from '../common/enums';
-
-export const MAX_QUALIFY_IDS = 1000;
+import { MAX_QUALIFY_IDS } from '../common/limits';
 
 @InputType({ description: 'Qualifies leads into accounts, contacts and opportunities; one result per id, in order.' })
 export class QualifyLeadsInput {
   @Field(() => [ID], { description: `1..${MAX_QUALIFY_IDS} lead ids, each at most once` })
   @ArrayMinSize(1, { message: 'leadIds must name at least one lead' })
-  @ArrayMaxSize(MAX_QUALIFY_IDS, { message: `leadIds may name at most ${MAX_QUALIFY_IDS} leads` })
   leadIds!: string[];
 
   @Field(() => String, { description: "The opportunities' currency (ISO 4217, a known currency)." })
+  // Any other string is simply not a known currency: UNKNOWN_CURRENCY, as the contract says.
   @IsString()
-  @Matches(/^[A-Z]{3}$/, { message: 'currencyCode must be a three-letter ISO 4217 code such as "USD"' })
   currencyCode!: string;
 
   // The options are nullable with defaults, as the contract spells them; an explicit null
