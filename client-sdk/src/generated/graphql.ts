@@ -47,7 +47,7 @@ export type AddressInput = {
 };
 
 export type AssignLeadsInput = {
-  /** 1..100 lead ids */
+  /** 1..100 lead ids; more is a top-level BAD_USER_INPUT */
   leadIds: Array<string>;
   ownerId: string;
 };
