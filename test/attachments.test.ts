@@ -89,11 +89,14 @@ describe('GET /attachments/:id access', () => {
     staffAttachment = b.note.attachment.id;
   });
 
-  test('a PARTNER downloads attachments of the leads it created', async () => {
-    const res = await download(partnerAttachment, s.users.partner.key);
+  test('staff download the attachments of a partner\'s lead with the media type as uploaded; the partner does not', async () => {
+    const res = await download(partnerAttachment, s.users.manager.key);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(await res.text()).toBe('hello partner');
+    const plain = await download(staffAttachment, s.users.manager.key);
+    expect(plain.headers.get('content-type')).toBe('text/plain');
+    expect((await download(partnerAttachment, s.users.partner.key)).status).toBe(404);
   });
 
   test('anything a caller may not see is a 404 exactly like a missing or malformed id', async () => {

@@ -72,15 +72,27 @@ describe('roles', () => {
     'mutation { updateLead(input: { id: "x" }) { userErrors { code } } }',
     'mutation { assignLeads(input: { leadIds: [], ownerId: "x" }) { userErrors { code } } }',
     'mutation { createContact(input: { lastName: "X" }) { userErrors { code } } }',
-    '{ contacts { totalCount } }',
-    '{ accounts { totalCount } }',
-    '{ contact(id: "x") { id } }',
-    '{ account(id: "x") { id } }',
   ];
   test.each(forbiddenForPartner)('a PARTNER may not run %s (FORBIDDEN, nothing runs)', async (query) => {
     const res = await s.gql(query, undefined, { as: s.users.partner });
     expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(Object.values(res.data ?? {}).every((v) => v === null)).toBe(true);
+  });
+
+  test('to a PARTNER, contacts, accounts and opportunities look as if there were none', async () => {
+    const acc = await s.db.query(`insert into account (id, name, name_normalized, created_at) values (gen_random_uuid(), 'Seen by staff', 'seenbystaff', now()) returning id`);
+    const con = await s.gql('mutation { createContact(input: { lastName: "Staff" }) { contact { id } } }');
+    const q = `query($a: ID!, $c: ID!) { account(id: $a) { id } contact(id: $c) { id } opportunity(id: $a) { id }
+      accounts { totalCount nodes { id } } contacts { totalCount nodes { id } } opportunities { totalCount nodes { id } } }`;
+    const vars = { a: acc.rows[0].id, c: con.data.createContact.contact.id };
+    const staff = await s.gql(q, vars, { as: s.users.sales });
+    expect(staff.data.account).toEqual({ id: acc.rows[0].id });
+    expect(staff.data.accounts.totalCount).toBeGreaterThan(0);
+    const partner = await s.gql(q, vars, { as: s.users.partner });
+    expect(partner.errors).toBeUndefined();
+    expect(partner.data).toEqual({ account: null, contact: null, opportunity: null,
+      accounts: { totalCount: 0, nodes: [] }, contacts: { totalCount: 0, nodes: [] }, opportunities: { totalCount: 0, nodes: [] } });
+    expect((await s.gql('{ contacts(first: 101) { totalCount } }', undefined, { as: s.users.partner })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   test('a PARTNER reads currencies and its own leads, but no related records', async () => {

@@ -129,6 +129,8 @@ describe('createLead', () => {
     expect(p.lead).toMatchObject({ source: 'PARTNER', owner: { id: s.users.partner.id } });
     const p2 = await create({ topic: 'From a partner', lastName: 'P', source: 'WEB' }, s.users.partner);
     expect(p2.lead.source).toBe('WEB');
+    const p3 = await create({ topic: 'From a partner', lastName: 'P', source: null }, s.users.partner);
+    expect(p3.lead.source).toBe('PARTNER');
   });
 });
 

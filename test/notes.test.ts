@@ -104,12 +104,15 @@ describe('who may add notes', () => {
 });
 
 describe('note(id)', () => {
-  test('is null when missing, malformed, or on a lead the caller cannot see', async () => {
+  test('is null when missing or malformed, and always for a PARTNER, even on its own lead', async () => {
     const partnerLead = await createLead(s, s.users.partner, 'Partner lead 2');
-    const { note } = await addNote(s, s.users.manager, { leadId: partnerLead, text: 'partner can read this' });
+    const { note } = await addNote(s, s.users.manager, { leadId: partnerLead, text: 'internal: partner cannot read this' });
     const staffNote = (await addNote(s, s.users.sales, { leadId, text: 'staff note' })).note;
 
-    expect((await s.gql(NOTE, { id: note.id }, { as: s.users.partner })).data.note.text).toBe('partner can read this');
+    expect((await s.gql(NOTE, { id: note.id }, { as: s.users.manager })).data.note.text).toBe('internal: partner cannot read this');
+    expect((await s.gql(NOTE, { id: note.id }, { as: s.users.partner })).data.note).toBeNull();
+    const timeline = await s.gql('query($id: ID!) { lead(id: $id) { id timeline { totalCount nodes { __typename } } } }', { id: partnerLead }, { as: s.users.partner });
+    expect(timeline.data.lead).toEqual({ id: partnerLead, timeline: { totalCount: 0, nodes: [] } });
     expect((await s.gql(NOTE, { id: note.id }, { as: s.users.partner2 })).data.note).toBeNull();
     expect((await s.gql(NOTE, { id: staffNote.id }, { as: s.users.partner })).data.note).toBeNull();
     expect((await s.gql(NOTE, { id: '00000000-0000-4000-8000-000000000000' })).data.note).toBeNull();

@@ -1,8 +1,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { STAFF } from '../common/auth';
+import { readsLeadsOnly } from '../common/auth';
 import { isUuid } from '../common/ids';
 import { keysetPage, likePattern } from '../common/keyset';
-import { connectionType, pageSize, type ConnectionShape } from '../common/pagination';
+import { connectionType, emptyConnection, pageSize, type ConnectionShape } from '../common/pagination';
 import { searchTerm } from '../common/search';
 import { Contact } from '../contacts/contact.entity';
 import { originatingLead } from '../contacts/contact.resolver';
@@ -14,13 +14,13 @@ export const AccountConnection = connectionType<Account>('Account', () => Accoun
 
 @Resolver(() => Account)
 export class AccountResolver {
-  @Authorized(STAFF)
+  @Authorized()
   @Query(() => Account, { nullable: true })
   async account(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Account | null> {
-    return isUuid(id) ? ctx.em.findOne(Account, { id }) : null;
+    return isUuid(id) && !readsLeadsOnly(ctx.actor) ? ctx.em.findOne(Account, { id }) : null;
   }
 
-  @Authorized(STAFF)
+  @Authorized()
   @Query(() => AccountConnection, { description: 'Accounts by name; `search` matches the name case-insensitively.' })
   accounts(
     @Ctx() ctx: Context,
@@ -29,8 +29,10 @@ export class AccountResolver {
     @Arg('search', () => String, { nullable: true }) search?: string | null,
   ): Promise<ConnectionShape<Account>> {
     const term = searchTerm(search);
+    const size = pageSize(first);
+    if (readsLeadsOnly(ctx.actor)) return Promise.resolve(emptyConnection());
     return keysetPage(ctx.em, Account, {
-      table: 'account', alias: 'a', direction: 'asc', first: pageSize(first), after, tag: 'account:name',
+      table: 'account', alias: 'a', direction: 'asc', first: size, after, tag: 'account:name',
       sort: [{ sql: 'lower(a.name)', cast: 'text' }],
       where: term ? "a.search_text like ? escape '\\'" : 'true', params: term ? [likePattern(term)] : [],
       unmapped: ['search_text'],

@@ -59,6 +59,11 @@ export function connectionType<T extends object>(name: string, node: () => Class
   return Connection as ClassType<ConnectionShape<T>>;
 }
 
+/** A connection with nothing in it: what a caller sees of a list it may not read. */
+export function emptyConnection<T>(): ConnectionShape<T> {
+  return toConnection<T>([], 1, null, 'empty', () => [], async () => 0);
+}
+
 /** Checks `first` against the contract's 1..100 (default 25); anything else is BAD_USER_INPUT. */
 export function pageSize(first: number | null | undefined): number {
   if (first === undefined || first === null) return DEFAULT_PAGE_SIZE;

@@ -1,10 +1,10 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Account } from '../accounts/account.entity';
-import { STAFF } from '../common/auth';
+import { readsLeadsOnly, STAFF } from '../common/auth';
 import { UserError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { keysetPage, likePattern } from '../common/keyset';
-import { connectionType, pageSize, type ConnectionShape } from '../common/pagination';
+import { connectionType, emptyConnection, pageSize, type ConnectionShape } from '../common/pagination';
 import type { Context } from '../context';
 import { canSeeLead } from '../leads/lead.access';
 import { Lead } from '../leads/lead.entity';
@@ -29,13 +29,13 @@ export async function originatingLead(ctx: Context, ref: { load(): Promise<Lead 
 
 @Resolver(() => Contact)
 export class ContactResolver {
-  @Authorized(STAFF)
+  @Authorized()
   @Query(() => Contact, { nullable: true })
   async contact(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Contact | null> {
-    return isUuid(id) ? ctx.em.findOne(Contact, { id }) : null;
+    return isUuid(id) && !readsLeadsOnly(ctx.actor) ? ctx.em.findOne(Contact, { id }) : null;
   }
 
-  @Authorized(STAFF)
+  @Authorized()
   @Query(() => ContactConnection, { description: 'Contacts by last name, first name; `search` matches name or email, case-insensitively.' })
   contacts(
     @Ctx() ctx: Context,
@@ -44,8 +44,10 @@ export class ContactResolver {
     @Arg('search', () => String, { nullable: true }) search?: string | null,
   ): Promise<ConnectionShape<Contact>> {
     const term = searchTerm(search);
+    const size = pageSize(first);
+    if (readsLeadsOnly(ctx.actor)) return Promise.resolve(emptyConnection());
     return keysetPage(ctx.em, Contact, {
-      table: 'contact', alias: 'c', direction: 'asc', first: pageSize(first), after, tag: 'contact:name',
+      table: 'contact', alias: 'c', direction: 'asc', first: size, after, tag: 'contact:name',
       sort: [{ sql: 'lower(c.last_name)', cast: 'text' }, { sql: "lower(coalesce(c.first_name, ''))", cast: 'text' }],
       where: term ? "c.search_text like ? escape '\\'" : 'true', params: term ? [likePattern(term)] : [],
       unmapped: ['search_text'],

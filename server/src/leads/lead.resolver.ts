@@ -1,8 +1,7 @@
 import type { Ref } from '@mikro-orm/core';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Account } from '../accounts/account.entity';
-import { STAFF } from '../common/auth';
-import { Role } from '../common/enums';
+import { readsLeadsOnly, STAFF } from '../common/auth';
 import { assertListLimit, MAX_ID_LIST } from '../common/limits';
 import { isUuid } from '../common/ids';
 import { Money, money } from '../common/money';
@@ -20,7 +19,7 @@ import { LeadService } from './lead.service';
 
 /** A related record, or null when the caller is a PARTNER (it sees leads, nothing else). */
 export async function related<T extends object>(ctx: Context, ref: Ref<T> | null | undefined): Promise<T | null> {
-  if (!ref || ctx.actor.role === Role.PARTNER) return null;
+  if (!ref || readsLeadsOnly(ctx.actor)) return null;
   return (await ref.load()) as T | null;
 }
 

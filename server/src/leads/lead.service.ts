@@ -51,9 +51,10 @@ export class LeadService {
         lastName: input.lastName.trim(),
         owner: em.getReference(User, ownerId),
         createdBy: em.getReference(User, actor.id),
-        source: actor.role === Role.PARTNER ? (input.source ?? LeadSource.PARTNER) : undefined,
       });
       this.apply(em, lead, input);
+      // A partner's lead comes from that partner unless it says otherwise; null is not otherwise.
+      if (actor.role === Role.PARTNER) lead.source ??= LeadSource.PARTNER;
       recordAudit(em, {
         entityType: 'Lead', entityId: lead.id, action: 'CREATED', actor,
         changes: diffSnapshots(null, leadSnapshot(lead)), at: lead.createdAt,

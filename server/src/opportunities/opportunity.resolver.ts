@@ -1,10 +1,10 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Account } from '../accounts/account.entity';
-import { STAFF } from '../common/auth';
+import { readsLeadsOnly } from '../common/auth';
 import { isUuid } from '../common/ids';
 import { keysetPage } from '../common/keyset';
 import { Money, money } from '../common/money';
-import { connectionType, pageSize, type ConnectionShape } from '../common/pagination';
+import { connectionType, emptyConnection, pageSize, type ConnectionShape } from '../common/pagination';
 import { Contact } from '../contacts/contact.entity';
 import { originatingLead } from '../contacts/contact.resolver';
 import type { Context } from '../context';
@@ -19,13 +19,13 @@ export const OpportunityConnection = connectionType<Opportunity>('Opportunity', 
 
 @Resolver(() => Opportunity)
 export class OpportunityResolver {
-  @Authorized(STAFF)
+  @Authorized()
   @Query(() => Opportunity, { nullable: true })
   async opportunity(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Opportunity | null> {
-    return isUuid(id) ? ctx.em.findOne(Opportunity, { id }) : null;
+    return isUuid(id) && !readsLeadsOnly(ctx.actor) ? ctx.em.findOne(Opportunity, { id }) : null;
   }
 
-  @Authorized(STAFF)
+  @Authorized()
   @Query(() => OpportunityConnection, { description: 'Newest first.' })
   opportunities(
     @Ctx() ctx: Context,
@@ -33,6 +33,8 @@ export class OpportunityResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('filter', () => OpportunityFilter, { nullable: true }) filter?: OpportunityFilter | null,
   ): Promise<ConnectionShape<Opportunity>> {
+    const size = pageSize(first);
+    if (readsLeadsOnly(ctx.actor)) return Promise.resolve(emptyConnection());
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter?.state?.length) { where.push('o.state in (?)'); params.push(filter.state); }
@@ -42,7 +44,7 @@ export class OpportunityResolver {
     }
     return keysetPage(ctx.em, Opportunity, {
       table: 'opportunity', alias: 'o', sort: [{ sql: 'o.created_at', cast: 'timestamptz' }], direction: 'desc',
-      where: where.length ? where.join(' and ') : 'true', params, first: pageSize(first), after, tag: 'opportunity:created',
+      where: where.length ? where.join(' and ') : 'true', params, first: size, after, tag: 'opportunity:created',
     });
   }
 

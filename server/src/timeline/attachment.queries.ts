@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Role } from '../common/enums';
+import { readsLeadsOnly } from '../common/auth';
 import { isUuid } from '../common/ids';
 import { requestLoader } from '../common/loaders';
 import type { Context } from '../context';
@@ -32,16 +32,13 @@ export async function attachmentContent(ctx: Context, attachment: Attachment): P
 export interface StoredFile { fileName: string; mimeType: string; sizeBytes: number; content: Buffer }
 
 /**
- * An attachment with its bytes, when the caller may see its lead: a PARTNER sees only the
- * attachments of leads it created. Anything else is null, exactly like a missing id.
+ * An attachment with its bytes, when the caller may read timelines (a PARTNER reads leads,
+ * not their timelines). Anything else is null, exactly like a missing id.
  */
 export async function findVisibleFile(em: EntityManager, actor: User, id: string): Promise<StoredFile | null> {
-  if (!isUuid(id)) return null;
-  const partnerOnly = actor.role === Role.PARTNER;
+  if (!isUuid(id) || readsLeadsOnly(actor)) return null;
   const rows = await em.execute<{ file_name: string; mime_type: string; size_bytes: number; content: Buffer }[]>(em.getKnex().raw(
-    `select a.file_name, a.mime_type, a.size_bytes, a.content from attachment a
-     ${partnerOnly ? 'join lead l on l.id = a.lead_id and l.created_by_id = ?' : ''} where a.id = ?`,
-    (partnerOnly ? [actor.id, id] : [id]) as never[]));
+    'select a.file_name, a.mime_type, a.size_bytes, a.content from attachment a where a.id = ?', [id] as never[]));
   const row = rows[0];
   return row ? { fileName: row.file_name, mimeType: row.mime_type, sizeBytes: row.size_bytes, content: row.content } : null;
 }

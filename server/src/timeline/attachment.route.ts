@@ -28,7 +28,10 @@ export function attachmentRouter(orm: MikroORM): Router {
       res.status(404).json({ error: 'not found' });
       return;
     }
-    res.status(200).set({
+    // setHeader rather than res.set: Express would append "; charset=utf-8" to text types,
+    // and the client gets the media type exactly as it was uploaded.
+    res.status(200);
+    for (const [name, value] of Object.entries({
       'Content-Type': file.mimeType,
       'Content-Length': String(file.content.length),
       'Content-Disposition': contentDisposition(file.fileName),
@@ -36,7 +39,7 @@ export function attachmentRouter(orm: MikroORM): Router {
       // Should a browser render it anyway, it runs nothing and reaches nothing.
       'Content-Security-Policy': "default-src 'none'; sandbox",
       'Cache-Control': 'private, no-store',
-    });
+    })) res.setHeader(name, value);
     res.end(file.content);
   });
   return router;

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { TimelineKind } from '../common/enums';
-import { pageSize, type ConnectionShape } from '../common/pagination';
+import { readsLeadsOnly } from '../common/auth';
+import { emptyConnection, pageSize, type ConnectionShape } from '../common/pagination';
 import type { Context } from '../context';
 import { Lead } from '../leads/lead.entity';
 import { TimelineConnection, type TimelineNode } from './timeline.payloads';
@@ -8,7 +9,7 @@ import { leadTimeline } from './timeline.queries';
 
 @Resolver(() => Lead)
 export class LeadTimelineResolver {
-  @FieldResolver(() => TimelineConnection, { description: 'Notes and activities, newest first. An empty or absent `kinds` does not filter.' })
+  @FieldResolver(() => TimelineConnection, { description: 'Notes and activities, newest first. An empty or absent `kinds` does not filter. Empty for a PARTNER.' })
   timeline(
     @Root() lead: Lead,
     @Ctx() ctx: Context,
@@ -16,6 +17,8 @@ export class LeadTimelineResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('kinds', () => [TimelineKind], { nullable: true }) kinds?: TimelineKind[] | null,
   ): Promise<ConnectionShape<TimelineNode>> {
-    return leadTimeline(ctx, lead.id, { first: pageSize(first), after, kinds });
+    const size = pageSize(first);
+    if (readsLeadsOnly(ctx.actor)) return Promise.resolve(emptyConnection());
+    return leadTimeline(ctx, lead.id, { first: size, after, kinds });
   }
 }

@@ -1,6 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { STAFF } from '../common/auth';
-import { Role } from '../common/enums';
+import { readsLeadsOnly, STAFF } from '../common/auth';
 import { isUuid } from '../common/ids';
 import type { Context } from '../context';
 import { Lead } from '../leads/lead.entity';
@@ -15,11 +14,10 @@ import { AddNotePayload } from './timeline.payloads';
 @Resolver(() => Note)
 export class NoteResolver {
   @Authorized()
-  @Query(() => Note, { nullable: true, description: 'Null when missing or when its lead is not visible to the caller.' })
+  @Query(() => Note, { nullable: true, description: 'Null when missing, and for a PARTNER (it reads leads, not their timelines).' })
   note(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Note | null> {
-    if (!isUuid(id)) return Promise.resolve(null);
-    const visible = ctx.actor.role === Role.PARTNER ? { lead: { createdBy: ctx.actor.id } } : {};
-    return ctx.em.findOne(Note, { id, ...visible });
+    if (!isUuid(id) || readsLeadsOnly(ctx.actor)) return Promise.resolve(null);
+    return ctx.em.findOne(Note, { id });
   }
 
   @Authorized(STAFF)
