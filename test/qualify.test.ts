@@ -80,6 +80,23 @@ describe('qualifying a lead', () => {
     const [id] = await insertLeads(s, s.users.sales, [{ company_name: 'Other Co', email: 'x@y.example', existing_account_id: account, existing_contact_id: contact }]);
     const out = await qualify({ leadIds: [id], duplicateHandling: 'CREATE_NEW' });
     expect(out.results[0]).toMatchObject({ accountCreated: false, contactCreated: false, account: { id: account }, contact: { id: contact } });
+    // records no lead had produced now name this lead as their origin
+    const origins = await s.gql(`{ account(id: "${account}") { originatingLead { id } primaryContact { id } } contact(id: "${contact}") { originatingLead { id } } }`);
+    expect(origins.data).toEqual({ account: { originatingLead: { id }, primaryContact: null }, contact: { originatingLead: { id } } });
+    // a record another lead produced keeps its origin
+    const [second] = await insertLeads(s, s.users.sales, [{ company_name: 'Else', existing_account_id: account, existing_contact_id: contact }]);
+    await qualify({ leadIds: [second], duplicateHandling: 'CREATE_NEW' });
+    const still = await s.gql(`{ account(id: "${account}") { originatingLead { id } } contact(id: "${contact}") { originatingLead { id } } }`);
+    expect(still.data).toEqual({ account: { originatingLead: { id } }, contact: { originatingLead: { id } } });
+  });
+
+  test('a new account gets the new contact as its primary contact', async () => {
+    const [id] = await insertLeads(s, s.users.sales, [{ company_name: `Primary ${uniq()}`, email: `${uniq()}@primary.example` }]);
+    const out = await qualify({ leadIds: [id] });
+    const r = out.results[0];
+    expect(r).toMatchObject({ accountCreated: true, contactCreated: true });
+    const acc = await s.gql(`{ account(id: "${r.account.id}") { primaryContact { id } } }`);
+    expect(acc.data.account.primaryContact).toEqual({ id: r.contact.id });
   });
 
   test('createAccount, createContact and createOpportunity false create none of them', async () => {
@@ -322,6 +339,6 @@ test('qualifying 10 and 1000 leads issues the same number of SQL statements', as
   expect(large.all).toBe(small.all);
   // Authentication, currencies, the locked leads, advisory locks, accounts, contacts and
   // opportunities read; audit entries, accounts, contacts, opportunities inserted; the lead update,
-  // the stakeholder copy and the leads re-read.
-  expect(small.statements).toBe(14);
+  // the stakeholder copy, the new accounts' primary contacts and the leads and accounts re-read.
+  expect(small.statements).toBe(16);
 });

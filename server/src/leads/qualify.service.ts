@@ -146,10 +146,15 @@ export class QualifyService {
     const contacts = new Map<NewRecord, Contact>();
     const opportunities = new Map<Lead, Opportunity>();
     const rows: { id: string; opportunity_id: string | null; account_id: string | null; contact_id: string | null }[] = [];
+    const links: { table: 'account' | 'contact'; id: string; lead_id: string }[] = [];
+    const primaries: { account_id: string; contact_id: string }[] = [];
     for (const plan of plans) {
       const { lead } = plan;
       const account = plan.account?.existing ?? (plan.account ? this.newAccount(em, accounts, plan.account.created) : null);
       const contact = plan.contact?.existing ?? (plan.contact ? this.newContact(em, contacts, plan.contact.created, account) : null);
+      if (plan.account?.existing) links.push({ table: 'account', id: plan.account.existing.id, lead_id: lead.id });
+      if (plan.contact?.existing) links.push({ table: 'contact', id: plan.contact.existing.id, lead_id: lead.id });
+      if (account && contact && plan.account && !plan.account.existing) primaries.push({ account_id: account.id, contact_id: contact.id });
       let opportunity: Opportunity | null = null;
       if (plan.opportunity && 'existing' in plan.opportunity) opportunity = plan.opportunity.existing;
       else if (plan.opportunity) {
@@ -188,8 +193,45 @@ export class QualifyService {
          on conflict (opportunity_id, contact_id) do nothing`,
         [mapping]);
     }
+    await this.linkRecords(em, links, primaries);
     await em.find(Lead, { id: { $in: rows.map((r) => r.id) } }, { refresh: true });
     return { accounts, contacts, opportunities };
+  }
+
+  /**
+   * Two finishing touches, one statement each whatever the number of leads (the ORM would write
+   * them row by row): a linked account or contact that no lead produced yet gets this lead as
+   * its origin — the first lead in input order when several link it — while one another lead
+   * produced keeps its origin; and, as in Dynamics, a new account's primary contact is the
+   * contact made or linked with it. The records touched are re-read for the response.
+   */
+  private async linkRecords(
+    em: EntityManager, links: { table: 'account' | 'contact'; id: string; lead_id: string }[],
+    primaries: { account_id: string; contact_id: string }[],
+  ): Promise<void> {
+    const firstByKey = new Map<string, { table: string; id: string; lead_id: string }>();
+    for (const l of links) if (!firstByKey.has(`${l.table}:${l.id}`)) firstByKey.set(`${l.table}:${l.id}`, l);
+    const origins = [...firstByKey.values()];
+    for (const table of ['account', 'contact'] as const) {
+      const these = origins.filter((o) => o.table === table);
+      if (!these.length) continue;
+      await em.execute(
+        `update "${table}" t set originating_lead_id = m.lead_id
+         from jsonb_to_recordset(?::jsonb) as m(id uuid, lead_id uuid)
+         where t.id = m.id and t.originating_lead_id is null`,
+        [JSON.stringify(these)]);
+    }
+    if (primaries.length) {
+      await em.execute(
+        `update account a set primary_contact_id = m.contact_id
+         from jsonb_to_recordset(?::jsonb) as m(account_id uuid, contact_id uuid)
+         where a.id = m.account_id and a.primary_contact_id is null`,
+        [JSON.stringify(primaries)]);
+    }
+    const accountIds = [...new Set([...origins.filter((o) => o.table === 'account').map((o) => o.id), ...primaries.map((p) => p.account_id)])];
+    const contactIds = origins.filter((o) => o.table === 'contact').map((o) => o.id);
+    if (accountIds.length) await em.find(Account, { id: { $in: accountIds } }, { refresh: true });
+    if (contactIds.length) await em.find(Contact, { id: { $in: contactIds } }, { refresh: true });
   }
 
   private newAccount(em: EntityManager, made: Map<NewRecord, Account>, rec: NewRecord): Account {
