@@ -118,3 +118,26 @@ describe('variables', () => {
     expect(res.errors?.[0].message).toMatch(/LUKEWARM/);
   });
 });
+
+describe('NUL characters', () => {
+  test('in any input string they are a VALIDATION userError naming the field, and nothing is written', async () => {
+    const res = await s.gql(`mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id } userErrors { code field } } }`,
+      { input: { topic: 'a\u0000b', lastName: 'L', address: { city: 'c\u0000' } } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.createLead.lead).toBeNull();
+    expect(res.data.createLead.userErrors).toEqual(expect.arrayContaining([
+      { code: 'VALIDATION', field: ['input', 'topic'] }, { code: 'VALIDATION', field: ['input', 'address', 'city'] }]));
+    const lead = await s.gql('mutation { createLead(input: { topic: "T", lastName: "L" }) { lead { id } } }');
+    const note = await s.gql(`mutation($input: AddNoteInput!) { addNote(input: $input) { note { id } userErrors { code field } } }`,
+      { input: { leadId: lead.data.createLead.lead.id, text: 'x\u0000' } });
+    expect(note.data.addNote).toEqual({ note: null, userErrors: [{ code: 'VALIDATION', field: ['input', 'text'] }] });
+  });
+
+  test('in a search or a cursor they are BAD_USER_INPUT', async () => {
+    const search = await s.gql('query($q: String) { leads(filter: { search: $q }) { totalCount } }', { q: 'a\u0000b' });
+    expect(search.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const forged = Buffer.from(JSON.stringify(['lead:TOPIC:ASC', 'a\u0000', '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+    const cursor = await s.gql('query($a: String) { leads(after: $a, orderBy: { field: TOPIC, direction: ASC }) { totalCount } }', { a: forged });
+    expect(cursor.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});

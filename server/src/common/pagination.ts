@@ -89,7 +89,7 @@ export function decodeCursor(cursor: string | null | undefined, arity: number, t
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === arity + 1 && parsed[0] === tag &&
-        parsed.slice(1).every((v) => v === null || typeof v === 'string' || typeof v === 'number') &&
+        parsed.slice(1).every((v) => v === null || (typeof v === 'string' && !v.includes('\u0000')) || typeof v === 'number') &&
         typeof parsed[arity] === 'string') {
       return parsed.slice(1) as CursorValue[];
     }

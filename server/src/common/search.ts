@@ -6,5 +6,6 @@ export const MAX_SEARCH_LENGTH = 100;
 export function searchTerm(search: string | null | undefined, argument = 'search'): string | null {
   if (search == null || search.trim() === '') return null;
   if (search.length > MAX_SEARCH_LENGTH) throw badUserInput(`"${argument}" may be at most ${MAX_SEARCH_LENGTH} characters`, argument);
+  if (search.includes('\u0000')) throw badUserInput(`"${argument}" must not contain NUL characters`, argument);
   return search.trim();
 }
