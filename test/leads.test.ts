@@ -166,6 +166,7 @@ describe('updateLead', () => {
       [{ ownerId: null }, 'ownerId']] as const) {
       const res = await s.gql(UPDATE, { input: { id: lead.id, ...patch } });
       expect(res.data.updateLead.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['input', field] })]);
+      if (field === 'topic' || field === 'lastName') expect(res.data.updateLead.userErrors[0].message).toMatch(/blank/);
     }
     expect((await s.gql(`{ lead(id: "${lead.id}") { version } }`)).data.lead.version).toBe(1);
   });

@@ -5,7 +5,7 @@ import { IsNotBlank, PHONE } from '../common/validators';
 @InputType({ description: 'A new contact. `lastName` is required.' })
 export class CreateContactInput {
   @Field(() => String, { description: '1..50 characters' })
-  @IsNotBlank() @MaxLength(50)
+  @MaxLength(50) @IsNotBlank()
   lastName!: string;
 
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(50) firstName?: string | null;

@@ -74,11 +74,11 @@ export abstract class LeadFieldsInput {
 @InputType({ description: 'A new lead. `topic` and `lastName` are required.' })
 export class CreateLeadInput extends LeadFieldsInput {
   @Field(() => String, { description: '1..300 characters' })
-  @IsNotBlank() @MaxLength(300)
+  @MaxLength(300) @IsNotBlank()
   topic!: string;
 
   @Field(() => String, { description: '1..50 characters' })
-  @IsNotBlank() @MaxLength(50)
+  @MaxLength(50) @IsNotBlank()
   lastName!: string;
 }
 
@@ -92,11 +92,11 @@ export class UpdateLeadInput extends LeadFieldsInput {
   expectedVersion?: number | null;
 
   @Field(() => String, { nullable: true })
-  @ValidateIf((o: UpdateLeadInput) => o.topic !== undefined) @IsNotBlank() @MaxLength(300)
+  @ValidateIf((o: UpdateLeadInput) => o.topic !== undefined) @MaxLength(300) @IsNotBlank()
   topic?: string | null;
 
   @Field(() => String, { nullable: true })
-  @ValidateIf((o: UpdateLeadInput) => o.lastName !== undefined) @IsNotBlank() @MaxLength(50)
+  @ValidateIf((o: UpdateLeadInput) => o.lastName !== undefined) @MaxLength(50) @IsNotBlank()
   lastName?: string | null;
 
   @Field(() => Boolean, { nullable: true })

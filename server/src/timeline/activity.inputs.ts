@@ -13,7 +13,7 @@ export class LogActivityInput {
   kind!: ActivityKind;
 
   @Field(() => String, { description: '1..200 characters, not blank.' })
-  @IsNotBlank() @MaxLength(200)
+  @MaxLength(200) @IsNotBlank()
   subject!: string;
 
   @Field(() => String, { nullable: true, description: 'At most 10000 characters.' })

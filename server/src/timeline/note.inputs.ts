@@ -40,7 +40,7 @@ export class AddNoteInput {
   leadId!: string;
 
   @Field(() => String, { description: '1..10000 characters, not blank.' })
-  @IsNotBlank() @MaxLength(MAX_NOTE_LENGTH)
+  @MaxLength(MAX_NOTE_LENGTH) @IsNotBlank()
   text!: string;
 
   @Field(() => AttachmentInput, { nullable: true })
