@@ -79,6 +79,15 @@ describe('lookups', () => {
     expect(found.data.accounts).toEqual({ totalCount: 1, nodes: [{ name: 'Contoso Coffee' }] });
   });
 
+  test('runs of white space in names and in the search match one space', async () => {
+    await account('Wide   Spaced\tCo');
+    const found = await s.gql('{ accounts(search: "  wide spaced  co ") { nodes { name } } }');
+    expect(found.data.accounts.nodes).toEqual([{ name: 'Wide   Spaced\tCo' }]);
+    await s.gql('mutation { createLead(input: { topic: "Spacing", lastName: "L", companyName: "Tail   Spin" }) { lead { id } } }');
+    const lead = await s.gql('{ leads(filter: { search: "tail spin" }) { nodes { companyName } } }');
+    expect(lead.data.leads.nodes).toEqual([{ companyName: 'Tail   Spin' }]);
+  });
+
   test('unknown ids are null; out-of-range pages and long searches are BAD_USER_INPUT', async () => {
     expect((await s.gql('{ contact(id: "00000000-0000-4000-8000-000000000000") { id } account(id: "x") { id } }')).data).toEqual({ contact: null, account: null });
     for (const q of ['{ contacts(first: 101) { totalCount } }', '{ accounts(first: 0) { totalCount } }', `{ accounts(search: "${'y'.repeat(101)}") { totalCount } }`]) {

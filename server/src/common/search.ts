@@ -2,10 +2,11 @@ import { badUserInput } from './errors';
 
 export const MAX_SEARCH_LENGTH = 100;
 
-/** A trimmed search term, or null for none; longer than 100 characters is BAD_USER_INPUT. */
+/** A trimmed search term with its white space folded, or null for none; longer than 100 characters is BAD_USER_INPUT. */
 export function searchTerm(search: string | null | undefined, argument = 'search'): string | null {
   if (search == null || search.trim() === '') return null;
   if (search.length > MAX_SEARCH_LENGTH) throw badUserInput(`"${argument}" may be at most ${MAX_SEARCH_LENGTH} characters`, argument);
   if (search.includes('\u0000')) throw badUserInput(`"${argument}" must not contain NUL characters`, argument);
-  return search.trim();
+  // Runs of white space match one space, as in the stored search text.
+  return search.trim().replace(/\s+/g, ' ');
 }
