@@ -302,6 +302,22 @@ describe('retries', () => {
     expect(keyed.calls.map((c) => c.headers.get('idempotency-key'))).toEqual([key, key]);
   });
 
+  test('with a key, a mutation whose response was lost is retried without being applied twice', async () => {
+    let lose = true;
+    // The server runs the mutation, but its response never reaches the client: a timeout.
+    const losing: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      if (lose) { lose = false; await res.text(); throw new TypeError('fetch failed: socket hang up'); }
+      return res;
+    };
+    const client = createLeadsClient({ url: s.url, apiKey: s.users.sales.key, fetch: losing, retry: { minDelayMs: 5 } });
+    const topic = `Lost response ${randomUUID()}`;
+    const res = await client.createLead({ input: { topic, lastName: 'Once' } }, { idempotencyKey: randomUUID() });
+    expect(res.lead?.topic).toBe(topic);
+    const rows = await s.db.query('select id from lead where topic = $1', [topic]);
+    expect(rows.rows.map((r) => r.id)).toEqual([res.lead?.id]);
+  });
+
   test('requests carry the key, JSON content type and the operation name', async () => {
     const spy = flakyFetch([]);
     const client = createLeadsClient({ url: s.url, apiKey: s.users.sales.key, fetch: spy.impl, headers: { 'x-partner': 'acme' } });

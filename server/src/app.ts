@@ -18,6 +18,7 @@ import type { Context } from './context';
 import { ApiErrorCode, unauthenticated } from './common/errors';
 import { costLimitPlugin, limitRules } from './common/limits';
 import { initOrm } from './db/orm';
+import { idempotencyPlugin } from './idempotency/idempotency.plugin';
 import { createSchema } from './schema';
 import { attachmentRouter } from './timeline/attachment.route';
 import { bearerKey, hashApiKey } from './users/api-keys';
@@ -141,6 +142,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
       costLimitPlugin(schema),
+      idempotencyPlugin(schema),
       requestIdPlugin,
     ],
   });

@@ -1,0 +1,74 @@
+import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import { UserErrorCode } from '../common/enums';
+import { ApiErrorCode, badUserInput, userError } from '../common/errors';
+import type { Context } from '../context';
+import { payloadWithError } from './idempotency.payload';
+import { claimKey, completeKey, releaseKey, requestHash } from './idempotency.store';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+
+function single(data: Record<string, unknown>, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): GraphQLResponse {
+  const map = new HeaderMap();
+  for (const [k, v] of Object.entries(headers)) map.set(k, v);
+  return { http: { status: undefined, headers: map }, body: { kind: 'single', singleResult: { data, ...extra } } };
+}
+
+/**
+ * `Idempotency-Key` on mutations: the first request with a key runs; a retry of the same
+ * request with the same key — after a timeout, say — gets the first response again
+ * (`Idempotent-Replayed: true`) instead of running twice, also while the first is still
+ * running. The same key with a different request is refused with IDEMPOTENCY_KEY_REUSED in
+ * the payload's userErrors. Keys belong to the caller and last a day; queries ignore them.
+ */
+export function idempotencyPlugin(schema: GraphQLSchema): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ request }) {
+      const key = request.http?.headers.get(IDEMPOTENCY_HEADER);
+      if (key === undefined) return;
+      let claimed = false;
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation === 'mutation' && !KEY_FORMAT.test(key)) {
+            throw badUserInput('Idempotency-Key must be 1..255 visible ASCII characters', 'Idempotency-Key');
+          }
+        },
+        async responseForOperation({ operation, document, request: req, contextValue }) {
+          if (operation.operation !== 'mutation') return null;
+          const claim = await claimKey(contextValue.em, contextValue.actor.id, key, requestHash(req.query, req.operationName, req.variables));
+          switch (claim.kind) {
+            case 'new':
+              claimed = true;
+              return null;
+            case 'replay':
+              return single(claim.response.data as Record<string, unknown>,
+                claim.response.errors ? { errors: claim.response.errors } : {}, { 'idempotent-replayed': 'true' });
+            case 'reused':
+              return single(payloadWithError(schema, document, operation, userError(UserErrorCode.IDEMPOTENCY_KEY_REUSED,
+                'This Idempotency-Key was used for a different request; use a new key for a new request', ['Idempotency-Key'])));
+            default: {
+              const busy = single({}, {}, { 'retry-after': '1' });
+              busy.http.status = 409;
+              if (busy.body.kind === 'single') {
+                busy.body.singleResult = { errors: [{ message: 'A request with this Idempotency-Key is still running; retry shortly',
+                  extensions: { code: ApiErrorCode.THROTTLED } }] };
+              }
+              return busy;
+            }
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (!claimed || response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          // Kept only when every root field answered: then the mutation ran to its end (its
+          // transaction committed or it answered with userErrors). Otherwise nothing was
+          // committed and a retry must be able to run it.
+          const answered = !!data && Object.values(data).every((v) => v !== null);
+          if (answered) await completeKey(contextValue.em, contextValue.actor.id, key, { data, ...(errors ? { errors } : {}) });
+          else await releaseKey(contextValue.em, contextValue.actor.id, key);
+        },
+      };
+    },
+  };
+}
