@@ -9,6 +9,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import cors from 'cors';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import pino, { type Logger } from 'pino';
@@ -181,8 +182,21 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
   });
 
+  // Browsers — frontends, and the embedded Sandbox, which runs on Apollo's own origin — call
+  // across origins. Keys travel in the Authorization header, never in cookies, so allowing an
+  // origin lets it send only what its user's key allows.
+  const crossOrigin = cors({
+    origin: config.corsOrigins === true ? '*' : config.corsOrigins,
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'Apollo-Require-Preflight',
+      'X-Apollo-Operation-Name', 'Apollographql-Client-Name', 'Apollographql-Client-Version'],
+    exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'Content-Disposition'],
+    maxAge: 600,
+  });
+
   app.use(
     '/graphql',
+    crossOrigin,
     throttle,
     express.json({ limit: BODY_LIMIT }),
     (err: Error & { type?: string; status?: number }, req: Request, res: Response, next: NextFunction) => {
@@ -203,7 +217,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     }),
   );
 
-  app.use('/attachments', throttle, authenticate, attachmentRouter(orm));
+  app.use('/attachments', crossOrigin, throttle, authenticate, attachmentRouter(orm));
 
   app.use((req, res) => { res.status(404).json({ error: 'not found' }); });
 

@@ -17,6 +17,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Database connection pool size. */
   dbPoolMax: number;
+  /** Browser origins allowed to call the API (CORS); `true` allows any origin. */
+  corsOrigins: true | string[];
 }
 
 /**
@@ -39,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       INTROSPECTION: bool({ default: undefined }),
       RATE_LIMIT_PER_MINUTE: num({ default: 600 }),
       DB_POOL_MAX: num({ default: 10 }),
+      CORS_ORIGINS: str({ default: '*', desc: 'comma-separated browser origins allowed to call the API, or *' }),
     },
     {
       reporter: ({ errors }) => {
@@ -59,6 +62,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.DB_POOL_MAX < 1 || !Number.isInteger(e.DB_POOL_MAX)) {
     throw new Error('Invalid configuration:\n  DB_POOL_MAX: must be a whole number ≥ 1');
   }
+  const origins = e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of origins) {
+    if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) {
+      throw new Error(`Invalid configuration:\n  CORS_ORIGINS: "${o}" is not an origin such as https://app.example.com (or *)`);
+    }
+  }
   const nodeEnv = e.NODE_ENV as Config['nodeEnv'];
   return {
     port: e.PORT,
@@ -70,5 +79,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.INTROSPECTION ?? nodeEnv !== 'production',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     dbPoolMax: e.DB_POOL_MAX,
+    corsOrigins: origins.length === 0 || origins.includes('*') ? true : origins,
   };
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createApp, type App } from '../../server/src/app';
-import { loadConfig } from '../../server/src/config';
+import { loadConfig, type Config } from '../../server/src/config';
 import { Role } from '../../server/src/common/enums';
 import { ensureDatabase } from '../../server/src/db/database';
 import { UserService } from '../../server/src/users/user.service';
@@ -36,7 +36,7 @@ export interface TestServer {
  * A real server on its own PostgreSQL database, cloned from the migrated template that the
  * global setup made. Each test file calls this once in `beforeAll`.
  */
-export async function startTestServer(opts: { rateLimitPerMinute?: number } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { rateLimitPerMinute?: number; config?: Partial<Config> } = {}): Promise<TestServer> {
   const adminUrl = process.env.LEADS_TEST_ADMIN_URL;
   const template = process.env.LEADS_TEST_TEMPLATE;
   if (!adminUrl || !template) throw new Error('the jest global setup did not run');
@@ -46,7 +46,7 @@ export async function startTestServer(opts: { rateLimitPerMinute?: number } = {}
   const sql: string[] = [];
   const config = {
     ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    port: 0, host: '127.0.0.1', rateLimitPerMinute: opts.rateLimitPerMinute ?? 0, dbPoolMax: 30,
+    port: 0, host: '127.0.0.1', rateLimitPerMinute: opts.rateLimitPerMinute ?? 0, dbPoolMax: 30, ...opts.config,
   };
   const app = await createApp({ config, databaseUrl, onQuery: (q) => sql.push(q) });
   const url = `${await app.listen()}/graphql`;
