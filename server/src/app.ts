@@ -20,6 +20,8 @@ import { ApiErrorCode, unauthenticated } from './common/errors';
 import { costLimitPlugin, limitRules } from './common/limits';
 import { initOrm } from './db/orm';
 import { idempotencyPlugin } from './idempotency/idempotency.plugin';
+import { Metrics } from './metrics/metrics';
+import { Role } from './common/enums';
 import { createSchema } from './schema';
 import { attachmentRouter } from './timeline/attachment.route';
 import { bearerKey, hashApiKey } from './users/api-keys';
@@ -112,6 +114,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const httpServer = http.createServer(app);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const metrics = new Metrics();
+  app.use(metrics.httpMiddleware());
 
   app.use((req, res, next) => {
     const given = req.header('x-request-id');
@@ -144,6 +148,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       config.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
       costLimitPlugin(schema),
       idempotencyPlugin(schema),
+      metrics.plugin(),
       requestIdPlugin,
     ],
   });
@@ -218,6 +223,17 @@ export async function createApp(opts: AppOptions): Promise<App> {
   );
 
   app.use('/attachments', crossOrigin, throttle, authenticate, attachmentRouter(orm));
+
+  // Prometheus scrapes with an ADMIN key (bearer_token in its scrape config).
+  app.get('/metrics', throttle, authenticate, async (req, res) => {
+    const r = req as AuthedRequest;
+    if (r.actor?.role !== Role.ADMIN) {
+      res.status(403).json(errorBody('Metrics need an ADMIN key', ApiErrorCode.FORBIDDEN, r.requestId));
+      return;
+    }
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.end(await metrics.registry.metrics());
+  });
 
   app.use((req, res) => { res.status(404).json({ error: 'not found' }); });
 
