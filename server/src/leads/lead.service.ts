@@ -11,6 +11,7 @@ import { normaliseAmount } from '../common/money';
 import { validateInput } from '../common/validation';
 import { User } from '../users/user.entity';
 import { lockLeadForWrite } from './lead.access';
+import { recordLeadChange, versionConflict } from './lead.changes';
 import { leadSnapshot } from './lead.audit';
 import { Lead } from './lead.entity';
 import type { AssignLeadsInput, CreateLeadInput, LeadFieldsInput, UpdateLeadInput } from './lead.inputs';
@@ -72,10 +73,8 @@ export class LeadService {
       const found = await lockLeadForWrite(em, actor, input.id, ['input', 'id']);
       if (found.error) return { lead: null, userErrors: [found.error] };
       const lead = found.lead;
-      if (input.expectedVersion != null && input.expectedVersion !== lead.version) {
-        return { lead: null, userErrors: [userError(UserErrorCode.VERSION_CONFLICT,
-          `The lead is at version ${lead.version}, not ${input.expectedVersion}; reload it and try again`, ['input', 'expectedVersion'])] };
-      }
+      const conflict = versionConflict(lead, input.expectedVersion);
+      if (conflict) return { lead: null, userErrors: [conflict] };
       if (lead.state !== LeadState.OPEN) {
         return { lead: null, userErrors: [userError(UserErrorCode.LEAD_NOT_OPEN,
           `The lead is ${lead.state}; reactivate it before changing it`, ['input', 'id'])] };
@@ -88,9 +87,7 @@ export class LeadService {
       this.apply(em, lead, input);
       const changes = diffSnapshots(before, leadSnapshot(lead));
       if (changes.length > 0) {
-        lead.version += 1;
-        lead.updatedAt = new Date();
-        recordAudit(em, { entityType: 'Lead', entityId: lead.id, action: 'UPDATED', actor, changes, at: lead.updatedAt });
+        recordLeadChange(em, actor, lead, 'UPDATED', changes);
         await em.flush();
       }
       return { lead, userErrors: [] };
@@ -130,14 +127,11 @@ export class LeadService {
         }
       });
       if (userErrors.length) return { leads: [], userErrors };
-      const now = new Date();
       for (const lead of locked) {
         if (lead.owner.id === owner.id) continue;
         const old = lead.owner.id;
         lead.owner = em.getReference(User, owner.id, { wrapped: true });
-        lead.version += 1;
-        lead.updatedAt = now;
-        recordAudit(em, { entityType: 'Lead', entityId: lead.id, action: 'ASSIGNED', actor, changes: [fieldChange('ownerId', old, owner.id)], at: now });
+        recordLeadChange(em, actor, lead, 'ASSIGNED', [fieldChange('ownerId', old, owner.id)]);
       }
       await em.flush();
       return { leads: ids.map((id) => byId.get(id)!), userErrors: [] };

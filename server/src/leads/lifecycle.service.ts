@@ -1,34 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { FieldChange } from '../audit/audit-entry.entity';
 import { diffSnapshots, fieldChange, recordAudit } from '../audit/audit.service';
 import { DisqualifyReason, LeadState, LeadStatusReason, UserErrorCode } from '../common/enums';
 import { userError, type UserError } from '../common/errors';
 import { validateInput } from '../common/validation';
 import type { User } from '../users/user.entity';
 import { lockLeadForWrite } from './lead.access';
+import { recordLeadChange, versionConflict } from './lead.changes';
 import { leadSnapshot } from './lead.audit';
 import type { Lead } from './lead.entity';
 import type { DeleteLeadInput, DisqualifyLeadInput, ReactivateLeadInput } from './lifecycle.inputs';
 
 export interface LeadResult { lead: Lead | null; userErrors: UserError[] }
-
-/** The version check every lifecycle command shares; null when the caller's copy is current. */
-export function versionConflict(lead: Lead, expected: number | null | undefined): UserError | null {
-  if (expected == null || expected === lead.version) return null;
-  return userError(UserErrorCode.VERSION_CONFLICT,
-    `The lead is at version ${lead.version}, not ${expected}; reload it and try again`, ['input', 'expectedVersion']);
-}
-
-/**
- * Stamps a change on a lead: version + 1, updatedAt, and the audit entry in the same unit of
- * work. Every command that changes a lead (or its stakeholders) goes through here, so each
- * version of a lead has one history entry.
- */
-export function recordLeadChange(em: EntityManager, actor: User, lead: Lead, action: string, changes: FieldChange[]): void {
-  lead.version += 1;
-  lead.updatedAt = new Date();
-  recordAudit(em, { entityType: 'Lead', entityId: lead.id, action, actor, changes, at: lead.updatedAt });
-}
 
 /**
  * disqualifyLead, reactivateLead and deleteLead: each locks the lead, checks access, version and

@@ -9,7 +9,7 @@ import { Contact } from '../contacts/contact.entity';
 import { buildContact } from '../contacts/contact.service';
 import { lockLeadForWrite } from '../leads/lead.access';
 import type { Lead } from '../leads/lead.entity';
-import { recordLeadChange } from '../leads/lifecycle.service';
+import { recordLeadChange } from '../leads/lead.changes';
 import type { User } from '../users/user.entity';
 import type { AddStakeholderInput, RemoveStakeholderInput, UpdateStakeholderRoleInput } from './stakeholder.inputs';
 import { Stakeholder } from './stakeholder.entity';
