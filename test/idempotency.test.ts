@@ -99,3 +99,30 @@ test('keys older than a day are forgotten', async () => {
   expect(later.data.createLead.lead.id).not.toBe(first.data.createLead.lead.id);
   expect(later.headers.get('idempotent-replayed')).toBeNull();
 });
+
+test('when one root field committed and another failed, the retry replays instead of running the first again', async () => {
+  const query = `mutation($ids: [ID!]!, $owner: ID!) { a: createLead(input: { topic: "Two roots", lastName: "K" }) { lead { id } }
+    b: assignLeads(input: { leadIds: $ids, ownerId: $owner }) { userErrors { code } } }`;
+  const vars = { ids: Array.from({ length: 101 }, () => '00000000-0000-4000-8000-000000000000'), owner: s.users.sales.id };
+  const first = await withKey(query, vars, 'two-roots', s.users.manager);
+  expect(first.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  const again = await withKey(query, vars, 'two-roots', s.users.manager);
+  expect(again.headers.get('idempotent-replayed')).toBe('true');
+  expect(again.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  expect(await leadCount('Two roots')).toBe(1);
+});
+
+test('a claim left PENDING by a process that died is taken over after a while', async () => {
+  await s.db.query(`insert into idempotency_key (user_id, key, request_hash, created_at) values ($1, 'dead-key', $2, now() - interval '6 minutes')`,
+    [s.users.sales.id, 'c'.repeat(64)]);
+  const res = await withKey(CREATE, { input: { topic: 'After a dead process', lastName: 'K' } }, 'dead-key');
+  expect(res.data.createLead.lead.topic).toBe('After a dead process');
+});
+
+test('the IDEMPOTENCY_KEY_REUSED payload honours @skip and @include as execution would', async () => {
+  await withKey(CREATE, { input: { topic: 'Directives A', lastName: 'K' } }, 'directive-key');
+  const query = `mutation($no: Boolean!) { x: createLead(input: { topic: "Skipped", lastName: "K" }) @skip(if: true) { lead { id } }
+    y: createLead(input: { topic: "Directives B", lastName: "K" }) { lead { id } userErrors @include(if: $no) { code } __typename } }`;
+  const res = await withKey(query, { no: false }, 'directive-key');
+  expect(res.data).toEqual({ y: { lead: null, __typename: 'CreateLeadPayload' } });
+});

@@ -217,7 +217,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {
         const r = req as AuthedRequest;
-        return { em: orm.em.fork(), actor: r.actor as User, requestId: r.requestId, log: log.child({ requestId: r.requestId }), loaders: new Map() };
+        // The request's own event manager (its transactions' forks share it) tells whether any
+        // of its transactions committed; idempotency keys depend on knowing that.
+        const em = orm.em.fork({ freshEventManager: true });
+        const writes = { committed: false };
+        em.getEventManager().registerSubscriber({ afterTransactionCommit: () => { writes.committed = true; } });
+        return { em, actor: r.actor as User, requestId: r.requestId, log: log.child({ requestId: r.requestId }), loaders: new Map(), writes };
       },
     }),
   );

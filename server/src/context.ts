@@ -12,4 +12,6 @@ export interface Context {
   log: Logger;
   /** Per-request DataLoaders by name; see `requestLoader`. */
   loaders: Map<string, unknown>;
+  /** Whether a transaction of this request has committed: then it changed something. */
+  writes: { committed: boolean };
 }

@@ -9,7 +9,7 @@ import { claimKey, completeKey, releaseKey, requestHash } from './idempotency.st
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
-function single(data: Record<string, unknown>, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): GraphQLResponse {
+function single(data: Record<string, unknown> | null, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): GraphQLResponse {
   const map = new HeaderMap();
   for (const [k, v] of Object.entries(headers)) map.set(k, v);
   return { http: { status: undefined, headers: map }, body: { kind: 'single', singleResult: { data, ...extra } } };
@@ -42,10 +42,10 @@ export function idempotencyPlugin(schema: GraphQLSchema): ApolloServerPlugin<Con
               claimed = true;
               return null;
             case 'replay':
-              return single(claim.response.data as Record<string, unknown>,
+              return single(claim.response.data as Record<string, unknown> | null,
                 claim.response.errors ? { errors: claim.response.errors } : {}, { 'idempotent-replayed': 'true' });
             case 'reused':
-              return single(payloadWithError(schema, document, operation, userError(UserErrorCode.IDEMPOTENCY_KEY_REUSED,
+              return single(payloadWithError(schema, document, operation, req.variables ?? {}, userError(UserErrorCode.IDEMPOTENCY_KEY_REUSED,
                 'This Idempotency-Key was used for a different request; use a new key for a new request', ['Idempotency-Key'])));
             default: {
               const busy = single({}, {}, { 'retry-after': '1' });
@@ -61,12 +61,16 @@ export function idempotencyPlugin(schema: GraphQLSchema): ApolloServerPlugin<Con
         async willSendResponse({ response, contextValue }) {
           if (!claimed || response.body.kind !== 'single') return;
           const { data, errors } = response.body.singleResult;
-          // Kept only when every root field answered: then the mutation ran to its end (its
-          // transaction committed or it answered with userErrors). Otherwise nothing was
-          // committed and a retry must be able to run it.
+          // Kept when the request changed something (a transaction committed) or answered every
+          // root field (userErrors are an answer): a retry must not run it again. When nothing
+          // committed and a root field failed — a fault that rolled back — the key is released
+          // so that a retry runs it.
           const answered = !!data && Object.values(data).every((v) => v !== null);
-          if (answered) await completeKey(contextValue.em, contextValue.actor.id, key, { data, ...(errors ? { errors } : {}) });
-          else await releaseKey(contextValue.em, contextValue.actor.id, key);
+          if (contextValue.writes.committed || answered) {
+            await completeKey(contextValue.em, contextValue.actor.id, key, { data: data ?? null, ...(errors ? { errors } : {}) });
+          } else {
+            await releaseKey(contextValue.em, contextValue.actor.id, key);
+          }
         },
       };
     },

@@ -3,6 +3,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 
 /** How long a key is remembered. */
 export const KEY_TTL = '24 hours';
+/**
+ * A claim still PENDING after this long belongs to a process that died mid-request (no
+ * mutation runs this long); its transaction rolled back with its connection, so the key is
+ * taken over rather than left to block retries for a day.
+ */
+export const ABANDONED_AFTER = '5 minutes';
 
 export type Claim =
   | { kind: 'new' }
@@ -35,6 +41,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function claimKey(em: EntityManager, userId: string, key: string, hash: string, waitMs = 30_000): Promise<Claim> {
   await em.execute(`delete from idempotency_key where created_at < now() - interval '${KEY_TTL}' and (user_id, key) in
     (select user_id, key from idempotency_key where created_at < now() - interval '${KEY_TTL}' limit 100)`);
+  await em.execute(`delete from idempotency_key where user_id = ? and key = ? and status = 'PENDING'
+    and created_at < now() - interval '${ABANDONED_AFTER}'`, [userId, key]);
   const deadline = Date.now() + waitMs;
   for (;;) {
     const inserted = await em.execute<{ key: string }[]>(
