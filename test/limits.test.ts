@@ -141,3 +141,31 @@ describe('NUL characters', () => {
     expect(cursor.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('text PostgreSQL cannot store', () => {
+  test('a lone surrogate in an input string is a VALIDATION userError naming the field', async () => {
+    const res = await s.gql(`mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id } userErrors { code field message } } }`,
+      { input: { topic: '\ud800x', lastName: 'L', companyName: 'ok \ud83d\ude00' } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.createLead.userErrors).toEqual([{ code: 'VALIDATION', field: ['input', 'topic'], message: expect.stringMatching(/Unicode/) }]);
+    const search = await s.gql('query($q: String) { contacts(search: $q) { totalCount } }', { q: 'a\udc00' });
+    expect(search.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('tampered cursors', () => {
+  const enc = (v: unknown[]) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const uuid = '00000000-0000-4000-8000-000000000000';
+  test.each([
+    ['a non-date for CREATED_AT', 'CREATED_AT', 'DESC', ['garbage', uuid]],
+    ['a null', 'CREATED_AT', 'DESC', [null, uuid]],
+    ['a non-id', 'CREATED_AT', 'DESC', ['2020-01-01T00:00:00Z', 'not-a-uuid']],
+    ['text for RATING', 'RATING', 'DESC', ['abc', uuid]],
+    ['a huge number for RATING', 'RATING', 'DESC', [1e300, uuid]],
+    ['a year PostgreSQL cannot hold', 'CREATED_AT', 'ASC', ['+275760-09-13T00:00:00.000Z', uuid]],
+  ])('%s is BAD_USER_INPUT', async (_n, field, direction, values) => {
+    const res = await s.gql('query($a: String, $o: LeadOrder) { leads(after: $a, orderBy: $o) { totalCount } }',
+      { a: enc([`lead:${field}:${direction}`, ...(values as unknown[])]), o: { field, direction } });
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});

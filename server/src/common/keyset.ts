@@ -1,6 +1,7 @@
 import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { decodeCursor, toConnection, type ConnectionShape, type CursorValue } from './pagination';
+import { badUserInput } from './errors';
+import { cursorValueFits, decodeCursor, toConnection, type ConnectionShape, type CursorValue } from './pagination';
 
 export interface SortKey {
   /** An SQL expression over the table alias, e.g. `lower(l.topic)`. */
@@ -31,8 +32,17 @@ export interface KeysetQuery {
  * many share a sort value, and rows added meanwhile before the cursor do not shift later pages.
  * The sort values come from the database itself, so the cursor compares exactly as SQL does.
  */
+/** The cursor of `after` for these sort keys, its values checked against their types. */
+function keysetCursor(after: string | null | undefined, sort: SortKey[], tag: string): CursorValue[] | null {
+  const cursor = decodeCursor(after, sort.length + 1, tag);
+  if (cursor && !cursor.every((v, i) => cursorValueFits(v, i < sort.length ? sort[i].cast : 'uuid'))) {
+    throw badUserInput('"after" is not a cursor of this list', 'after');
+  }
+  return cursor;
+}
+
 export async function keysetPage<T extends object>(em: EntityManager, entity: EntityName<T>, q: KeysetQuery): Promise<ConnectionShape<T>> {
-  const cursor = decodeCursor(q.after, q.sort.length + 1, q.tag);
+  const cursor = keysetCursor(q.after, q.sort, q.tag);
   const a = q.alias;
   const keys = [...q.sort.map((s) => s.sql), `${a}.id`];
   const op = q.direction === 'asc' ? '>' : '<';
@@ -95,7 +105,7 @@ export async function keysetPagesByParent<T extends object>(
   const results = new Map<string, ConnectionShape<T> | Error>();
   for (const id of parentIds) {
     try {
-      cursors.set(id, decodeCursor(q.after, q.sort.length + 1, q.tag(id)));
+      cursors.set(id, keysetCursor(q.after, q.sort, q.tag(id)));
     } catch (err) {
       results.set(id, err as Error);
     }

@@ -1,5 +1,7 @@
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { badUserInput } from './errors';
+import { isUuid } from './ids';
+import { unstorable } from './text';
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
@@ -75,6 +77,22 @@ export function pageSize(first: number | null | undefined): number {
 
 export type CursorValue = string | number | null;
 
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+/**
+ * Whether a cursor's value can be what an ordering compares: a cursor is the client's to send,
+ * so a value of the wrong type — or an instant PostgreSQL cannot hold — is bad input, not a
+ * query that fails.
+ */
+export function cursorValueFits(value: CursorValue, type: 'timestamptz' | 'text' | 'int' | 'uuid'): boolean {
+  switch (type) {
+    case 'uuid': return isUuid(value);
+    case 'int': return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'text': return typeof value === 'string';
+    default: return typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+  }
+}
+
 export function encodeCursor(values: CursorValue[]): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
@@ -89,7 +107,7 @@ export function decodeCursor(cursor: string | null | undefined, arity: number, t
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === arity + 1 && parsed[0] === tag &&
-        parsed.slice(1).every((v) => v === null || (typeof v === 'string' && !v.includes('\u0000')) || typeof v === 'number') &&
+        parsed.slice(1).every((v) => v === null || (typeof v === 'string' && !unstorable(v)) || typeof v === 'number') &&
         typeof parsed[arity] === 'string') {
       return parsed.slice(1) as CursorValue[];
     }

@@ -1,4 +1,5 @@
 import { badUserInput } from './errors';
+import { unstorable } from './text';
 
 export const MAX_SEARCH_LENGTH = 100;
 
@@ -6,7 +7,8 @@ export const MAX_SEARCH_LENGTH = 100;
 export function searchTerm(search: string | null | undefined, argument = 'search'): string | null {
   if (search == null || search.trim() === '') return null;
   if (search.length > MAX_SEARCH_LENGTH) throw badUserInput(`"${argument}" may be at most ${MAX_SEARCH_LENGTH} characters`, argument);
-  if (search.includes('\u0000')) throw badUserInput(`"${argument}" must not contain NUL characters`, argument);
+  const why = unstorable(search);
+  if (why) throw badUserInput(`"${argument}" ${why}`, argument);
   // Runs of white space match one space, as in the stored search text.
   return search.trim().replace(/\s+/g, ' ');
 }

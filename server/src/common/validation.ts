@@ -1,6 +1,7 @@
 import { validate, type ValidationError } from 'class-validator';
 import { UserErrorCode } from './enums';
 import { userError, type UserError } from './errors';
+import { unstorable } from './text';
 
 function flatten(errors: ValidationError[], path: string[], out: UserError[]): void {
   for (const e of errors) {
@@ -12,32 +13,33 @@ function flatten(errors: ValidationError[], path: string[], out: UserError[]): v
   }
 }
 
-/** Paths of the strings in `value` that hold a NUL character, which PostgreSQL text cannot store. */
-function nulPaths(value: unknown, path: string[], out: string[][]): void {
+/** The strings in `value` that PostgreSQL could not store, with their paths and the reason. */
+function unstorablePaths(value: unknown, path: string[], out: [string[], string][]): void {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) out.push(path);
+    const why = unstorable(value);
+    if (why) out.push([path, why]);
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => nulPaths(v, [...path, String(i)], out));
+    value.forEach((v, i) => unstorablePaths(v, [...path, String(i)], out));
   } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    for (const [k, v] of Object.entries(value)) nulPaths(v, [...path, k], out);
+    for (const [k, v] of Object.entries(value)) unstorablePaths(v, [...path, k], out);
   }
 }
 
 /**
  * Runs the class-validator rules of an input object (type-graphql has already made it an
  * instance of its class) and reports each failure as a VALIDATION userError whose `field` is
- * the input path, e.g. `["input","budget","amount"]`. Any string holding a NUL character is
- * refused the same way, whatever its field: the database could not store it.
+ * the input path, e.g. `["input","budget","amount"]`. Any string the database could not store
+ * (a NUL, a lone surrogate) is refused the same way, whatever its field.
  */
 export async function validateInput(input: object, path: string[] = ['input']): Promise<UserError[]> {
   const errors = await validate(input, { forbidUnknownValues: false, skipMissingProperties: false, stopAtFirstError: true });
   const out: UserError[] = [];
   flatten(errors, path, out);
-  const nul: string[][] = [];
-  nulPaths(input, path, nul);
-  for (const p of nul) {
+  const bad: [string[], string][] = [];
+  unstorablePaths(input, path, bad);
+  for (const [p, why] of bad) {
     if (!out.some((e) => e.field?.join('.') === p.join('.'))) {
-      out.push(userError(UserErrorCode.VALIDATION, `${p[p.length - 1]} must not contain NUL characters`, p));
+      out.push(userError(UserErrorCode.VALIDATION, `${p[p.length - 1]} ${why}`, p));
     }
   }
   return out;

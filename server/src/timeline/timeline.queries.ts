@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ActivityKind, TimelineKind } from '../common/enums';
 import { badUserInput } from '../common/errors';
-import { isUuid } from '../common/ids';
 import { requestLoader } from '../common/loaders';
-import { decodeCursor, toConnection, type ConnectionShape } from '../common/pagination';
+import { cursorValueFits, decodeCursor, toConnection, type ConnectionShape } from '../common/pagination';
 import type { Context } from '../context';
 import { Activity } from './activity.entity';
 import { Note } from './note.entity';
@@ -40,10 +39,10 @@ function decodeTimelineCursor(after: string | null | undefined, leadId: string):
   const values = decodeCursor(after, 2, cursorTag(leadId));
   if (!values) return null;
   const [at, id] = values;
-  if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !isUuid(id)) {
+  if (!cursorValueFits(at, 'timestamptz') || !cursorValueFits(id, 'uuid')) {
     throw badUserInput('"after" is not a cursor of this list', 'after');
   }
-  return [at, id as string];
+  return [at as string, id as string];
 }
 
 /**
