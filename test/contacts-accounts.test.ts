@@ -79,6 +79,14 @@ describe('lookups', () => {
     expect(found.data.accounts).toEqual({ totalCount: 1, nodes: [{ name: 'Contoso Coffee' }] });
   });
 
+  test('search folds case beyond ASCII', async () => {
+    await account('ÄRZTE Übermann');
+    await s.gql('mutation { createContact(input: { lastName: "ÖZTÜRK", email: "ÜMIT@beispiel.example" }) { contact { id } } }');
+    expect((await s.gql('{ accounts(search: "ärzte über") { nodes { name } } }')).data.accounts.nodes).toEqual([{ name: 'ÄRZTE Übermann' }]);
+    expect((await s.gql('{ contacts(search: "öztürk") { nodes { lastName } } }')).data.contacts.nodes).toEqual([{ lastName: 'ÖZTÜRK' }]);
+    expect((await s.gql('{ contacts(search: "ümit@BEISPIEL") { nodes { lastName } } }')).data.contacts.nodes).toEqual([{ lastName: 'ÖZTÜRK' }]);
+  });
+
   test('runs of white space in names and in the search match one space', async () => {
     await account('Wide   Spaced\tCo');
     const found = await s.gql('{ accounts(search: "  wide spaced  co ") { nodes { name } } }');

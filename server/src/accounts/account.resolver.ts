@@ -34,7 +34,7 @@ export class AccountResolver {
     return keysetPage(ctx.em, Account, {
       table: 'account', alias: 'a', direction: 'asc', first: size, after, tag: 'account:name',
       sort: [{ sql: 'lower(a.name)', cast: 'text' }],
-      where: term ? "a.search_text like ? escape '\\'" : 'true', params: term ? [likePattern(term)] : [],
+      where: term ? "a.search_text like lower(?) escape '\\'" : 'true', params: term ? [likePattern(term)] : [],
       unmapped: ['search_text'],
     });
   }

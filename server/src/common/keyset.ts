@@ -1,7 +1,7 @@
 import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badUserInput } from './errors';
-import { cursorValueFits, decodeCursor, toConnection, type ConnectionShape, type CursorValue } from './pagination';
+import { cursorValueFits, decodeCursor, isoInstant, toConnection, type ConnectionShape, type CursorValue } from './pagination';
 
 export interface SortKey {
   /** An SQL expression over the table alias, e.g. `lower(l.topic)`. */
@@ -32,6 +32,17 @@ export interface KeysetQuery {
  * many share a sort value, and rows added meanwhile before the cursor do not shift later pages.
  * The sort values come from the database itself, so the cursor compares exactly as SQL does.
  */
+/** Takes a row's sort values (selected as `__s0`, `__s1`, …) off it, as a cursor carries them. */
+function sortValues(sort: SortKey[], row: Record<string, unknown>): CursorValue[] {
+  return sort.map((key, i) => {
+    const v = row[`__s${i}`];
+    delete row[`__s${i}`];
+    if (v === null || v === undefined) return null;
+    if (key.cast === 'timestamptz') return isoInstant(v);
+    return key.cast === 'int' ? Number(v) : (v as CursorValue);
+  });
+}
+
 /** The cursor of `after` for these sort keys, its values checked against their types. */
 function keysetCursor(after: string | null | undefined, sort: SortKey[], tag: string): CursorValue[] | null {
   const cursor = decodeCursor(after, sort.length + 1, tag);
@@ -57,11 +68,7 @@ export async function keysetPage<T extends object>(em: EntityManager, entity: En
     [...params, q.first + 1] as never[]));
   const sortOf = new Map<T, CursorValue[]>();
   const nodes = rows.map((row) => {
-    const values = q.sort.map((_, i) => {
-      const v = row[`__s${i}`];
-      delete row[`__s${i}`];
-      return v instanceof Date ? v.toISOString() : (v as CursorValue);
-    });
+    const values = sortValues(q.sort, row);
     for (const c of q.unmapped ?? []) delete row[c];
     const node = em.map(entity, row as never) as T;
     sortOf.set(node, values);
@@ -73,9 +80,12 @@ export async function keysetPage<T extends object>(em: EntityManager, entity: En
   });
 }
 
-/** Escapes LIKE's wildcards so that a search for "50%" means the text "50%". */
+/**
+ * Escapes LIKE's wildcards so that a search for "50%" means the text "50%". The pattern is
+ * lower-cased by PostgreSQL (`like lower(?)`), as the search text is, so both fold alike.
+ */
 export function likePattern(term: string): string {
-  return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export interface ParentKeysetQuery extends Omit<KeysetQuery, 'where' | 'params' | 'tag'> {
@@ -122,11 +132,7 @@ export async function keysetPagesByParent<T extends object>(
   const byParent = new Map<string, { node: T; values: CursorValue[] }[]>(ids.map((id) => [id, []]));
   for (const row of rows) {
     const parent = String(row[q.parentColumn]);
-    const values = q.sort.map((_, i) => {
-      const v = row[`__s${i}`];
-      delete row[`__s${i}`];
-      return v instanceof Date ? v.toISOString() : (v as CursorValue);
-    });
+    const values = sortValues(q.sort, row);
     for (const c of q.unmapped ?? []) delete row[c];
     byParent.get(parent)?.push({ node: em.map(entity, row as never) as T, values });
   }

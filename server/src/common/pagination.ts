@@ -77,7 +77,17 @@ export function pageSize(first: number | null | undefined): number {
 
 export type CursorValue = string | number | null;
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * An instant as cursors carry it: ISO-8601 UTC with milliseconds (the precision every
+ * timestamp column has). PostgreSQL's own text form ("2026-01-31 09:30:00.123+00") and Dates
+ * are converted.
+ */
+export function isoInstant(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  return new Date(String(value).replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00')).toISOString();
+}
 
 /**
  * Whether a cursor's value can be what an ordering compares: a cursor is the client's to send,
@@ -89,7 +99,9 @@ export function cursorValueFits(value: CursorValue, type: 'timestamptz' | 'text'
     case 'uuid': return isUuid(value);
     case 'int': return typeof value === 'number' && Number.isSafeInteger(value);
     case 'text': return typeof value === 'string';
-    default: return typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+    // It must read back as itself: that refuses 31 February and the like, which PostgreSQL would.
+    default: return typeof value === 'string' && ISO_INSTANT.test(value) && value >= '0001'
+      && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
   }
 }
 

@@ -49,7 +49,7 @@ export class ContactResolver {
     return keysetPage(ctx.em, Contact, {
       table: 'contact', alias: 'c', direction: 'asc', first: size, after, tag: 'contact:name',
       sort: [{ sql: 'lower(c.last_name)', cast: 'text' }, { sql: "lower(coalesce(c.first_name, ''))", cast: 'text' }],
-      where: term ? "c.search_text like ? escape '\\'" : 'true', params: term ? [likePattern(term)] : [],
+      where: term ? "c.search_text like lower(?) escape '\\'" : 'true', params: term ? [likePattern(term)] : [],
       unmapped: ['search_text'],
     });
   }

@@ -40,7 +40,7 @@ export async function findLeads(
     else { where.push('l.owner_id = ?'); params.push(f.ownerId); }
   }
   const term = searchTerm(f.search, 'filter.search');
-  if (term) { where.push("l.search_text like ? escape '\\'"); params.push(likePattern(term)); }
+  if (term) { where.push("l.search_text like lower(?) escape '\\'"); params.push(likePattern(term)); }
   if (f.createdAfter) { where.push('l.created_at >= ?'); params.push(f.createdAfter); }
   if (f.createdBefore) { where.push('l.created_at < ?'); params.push(f.createdBefore); }
 
