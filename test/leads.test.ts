@@ -272,6 +272,13 @@ describe('assignLeads', () => {
     expect((await s.gql(`{ lead(id: "${lead.id}") { version } }`)).data.lead.version).toBe(1);
   });
 
+  test('ids in upper case name the same leads', async () => {
+    const a = (await create({ topic: 'Upper', lastName: 'L' })).lead;
+    const res = await s.gql(ASSIGN, { input: { leadIds: [a.id.toUpperCase(), a.id], ownerId: s.users.sales2.id } });
+    expect(res.data.assignLeads.userErrors).toEqual([]);
+    expect(res.data.assignLeads.leads).toEqual([{ id: a.id, owner: { id: s.users.sales2.id }, version: 2 }]);
+  });
+
   test('more than 100 ids is a top-level BAD_USER_INPUT', async () => {
     const lead = (await create({ topic: 'Y', lastName: 'L' })).lead;
     const res = await s.gql(ASSIGN, { input: { leadIds: Array.from({ length: 101 }, () => lead.id), ownerId: s.users.sales.id } });

@@ -276,6 +276,14 @@ describe('who may qualify, and bad input', () => {
     expect(await rowCounts(s)).toEqual(before);
   });
 
+  test('an id in upper case names the same lead, also when checking for repeats', async () => {
+    const [id, other] = await insertLeads(s, s.users.sales, [{}, {}]);
+    const repeated = await qualify({ leadIds: [id, id.toUpperCase()], dryRun: true });
+    expect(repeated.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['input', 'leadIds', '1'] })]);
+    const out = await qualify({ leadIds: [other.toUpperCase()] });
+    expect(out.results[0]).toMatchObject({ userErrors: [], lead: { id: other, state: 'QUALIFIED' } });
+  });
+
   test('more than 1000 ids is refused as a whole, a top-level BAD_USER_INPUT, before anything runs', async () => {
     const before = await rowCounts(s);
     s.resetSql();

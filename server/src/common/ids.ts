@@ -4,3 +4,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(id: unknown): id is string {
   return typeof id === 'string' && UUID.test(id);
 }
+
+/** The canonical (lower-case) form of a UUID, so that "ABC…" and "abc…" name one record. */
+export function normaliseId(id: string): string {
+  return isUuid(id) ? id.toLowerCase() : id;
+}

@@ -6,7 +6,7 @@ import { Contact } from '../contacts/contact.entity';
 import { Currency } from '../currencies/currency.entity';
 import { LeadSource, LeadState, Role, UserErrorCode } from '../common/enums';
 import { userError, type UserError } from '../common/errors';
-import { isUuid } from '../common/ids';
+import { isUuid, normaliseId } from '../common/ids';
 import { normaliseAmount } from '../common/money';
 import { validateInput } from '../common/validation';
 import { User } from '../users/user.entity';
@@ -108,7 +108,8 @@ export class LeadService {
       if (owner.role === Role.PARTNER) {
         return { leads: [], userErrors: [userError(UserErrorCode.VALIDATION, 'Leads cannot be assigned to a PARTNER', ['input', 'ownerId'])] };
       }
-      const ids = [...new Set(input.leadIds)];
+      const given = input.leadIds.map(normaliseId);
+      const ids = [...new Set(given)];
       const valid = ids.filter(isUuid).sort();
       // Locked in id order, so that two overlapping calls cannot deadlock.
       const locked = valid.length
@@ -116,7 +117,7 @@ export class LeadService {
         : [];
       const byId = new Map(locked.map((l) => [l.id, l]));
       const userErrors: UserError[] = [];
-      input.leadIds.forEach((id, i) => {
+      given.forEach((id, i) => {
         const lead = byId.get(id);
         const field = ['input', 'leadIds', String(i)];
         if (!lead || (actor.role === Role.PARTNER)) userErrors.push(userError(UserErrorCode.NOT_FOUND, 'Lead not found', field));

@@ -1,6 +1,7 @@
 import { ArrayMinSize, IsBoolean, IsEnum, IsOptional, IsString } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { DuplicateHandling } from '../common/enums';
+import { normaliseId } from '../common/ids';
 import { MAX_QUALIFY_IDS } from '../common/limits';
 
 @InputType({ description: 'Qualifies leads into accounts, contacts and opportunities; one result per id, in order.' })
@@ -38,7 +39,7 @@ export type QualifyOptions = Required<{ [K in keyof QualifyLeadsInput]: NonNulla
 /** The input with every option settled: absent or null means the contract's default. */
 export function qualifyOptions(input: QualifyLeadsInput): QualifyOptions {
   return {
-    leadIds: input.leadIds, currencyCode: input.currencyCode,
+    leadIds: input.leadIds.map(normaliseId), currencyCode: input.currencyCode,
     createAccount: input.createAccount ?? true, createContact: input.createContact ?? true,
     createOpportunity: input.createOpportunity ?? true,
     duplicateHandling: input.duplicateHandling ?? DuplicateHandling.LINK_EXISTING,
