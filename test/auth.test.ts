@@ -38,6 +38,14 @@ describe('API keys', () => {
     expect(new Set(messages).size).toBe(1);
   });
 
+  test('without a key even a broken or oversized body is UNAUTHENTICATED: the body is not read', async () => {
+    for (const body of ['{"query": ', JSON.stringify({ query: '{ me { id } }', pad: 'x'.repeat(5 * 1024 * 1024) })]) {
+      const res = await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status).toBe(401);
+      expect((await res.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
   test('a valid key is accepted with any capitalisation of Bearer', async () => {
     const res = await s.gql(ME, undefined, { as: null, headers: { authorization: `bearer ${s.users.sales.key}` } });
     expect(res.data.me.id).toBe(s.users.sales.id);

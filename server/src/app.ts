@@ -203,6 +203,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     '/graphql',
     crossOrigin,
     throttle,
+    // Who is calling is decided from the headers alone, before the body is read: without a
+    // valid key nothing else is looked at, and the answer is always UNAUTHENTICATED.
+    authenticate,
     express.json({ limit: BODY_LIMIT }),
     (err: Error & { type?: string; status?: number }, req: Request, res: Response, next: NextFunction) => {
       if (!err) return next();
@@ -213,7 +216,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
         res.status(400).json(errorBody('The request body is not valid JSON', ApiErrorCode.BAD_USER_INPUT, requestId));
       }
     },
-    authenticate,
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {
         const r = req as AuthedRequest;
