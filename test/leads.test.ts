@@ -63,6 +63,7 @@ describe('createLead', () => {
 
   const invalid: [string, Record<string, unknown>, string[]][] = [
     ['blank topic', { topic: '   ' }, ['input', 'topic']],
+    ['a topic of zero-width spaces', { topic: '\u200b\u200b' }, ['input', 'topic']],
     ['topic over 300', { topic: 'x'.repeat(301) }, ['input', 'topic']],
     ['blank lastName', { lastName: '' }, ['input', 'lastName']],
     ['lastName over 50', { lastName: 'x'.repeat(51) }, ['input', 'lastName']],

@@ -45,6 +45,12 @@ describe('operation limits', () => {
     expect(s.sql.filter((q) => !/api_key/.test(q))).toEqual([]);
   });
 
+  test('plain lists nested in pages count too', async () => {
+    const sel = 'stakeholders { id role createdAt contact { id firstName lastName fullName email jobTitle businessPhone } }';
+    expect((await s.gql(`{ leads(first: 100) { nodes { ${sel} } } }`)).errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect((await s.gql(`{ leads(first: 20) { nodes { ${sel} } } }`)).errors).toBeUndefined();
+  });
+
   test('HTTP batching is off', async () => {
     const res = await post([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]);
     expect(res.status).toBe(400);

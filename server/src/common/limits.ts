@@ -1,7 +1,7 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
+import { getNullableType, GraphQLError, isListType, type GraphQLSchema, type ValidationContext } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { ApiErrorCode, badUserInput } from './errors';
 import { pageSize } from './pagination';
@@ -37,9 +37,19 @@ export const limitRules = [
   maxAliasesRule({ n: MAX_ALIASES, onReject: reject, propagateOnRejection: false }),
 ];
 
-/** A connection field multiplies its children's cost by the page size asked for. */
-const pagedEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
-  if (!field.args.some((a) => a.name === 'first')) return undefined;
+/** What a plain list (a lead's stakeholders, say) is taken to hold, for its cost. */
+export const ASSUMED_LIST_SIZE = 10;
+
+/**
+ * A connection field multiplies its children's cost by the page size asked for; a plain list
+ * by {@link ASSUMED_LIST_SIZE}, so that lists nested in pages are not free.
+ */
+const pagedEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  if (!field.args.some((a) => a.name === 'first')) {
+    // A connection's edges and nodes are the page already counted by its `first`.
+    const paged = type.name.endsWith('Connection');
+    return !paged && isListType(getNullableType(field.type)) && childComplexity > 0 ? 1 + childComplexity * ASSUMED_LIST_SIZE : undefined;
+  }
   // Checked here as well as in the resolver, so that `first: 1000` is reported as the
   // out-of-range argument it is rather than as a query that costs too much.
   const first = pageSize(typeof args.first === 'number' ? args.first : null);

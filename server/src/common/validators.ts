@@ -6,7 +6,8 @@ export function IsNotBlank(options?: ValidationOptions) {
     registerDecorator({
       name: 'isNotBlank', target: target.constructor, propertyName, options,
       validator: {
-        validate: (v: unknown) => typeof v === 'string' && v.trim().length > 0,
+        // Zero-width characters count as blank too: a topic of U+200B shows nothing.
+        validate: (v: unknown) => typeof v === 'string' && v.replace(/[\s\u200B-\u200D\u2060\uFEFF]/g, '').length > 0,
         defaultMessage: (a) => `${a?.property} must not be blank`,
       },
     });
