@@ -69,7 +69,10 @@ describe('API keys', () => {
     expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ok' });
     const page = await fetch(s.url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
-    expect(await page.text()).toMatch(/sandbox|apollo/i);
+    const html = await page.text();
+    expect(html).toMatch(/sandbox|apollo/i);
+    expect(html).toMatch(/Bearer (<|\\u003c)your API key/); // a hint, never a real key outside local development
+    expect(html).not.toMatch(/lds_/);
     const getQuery = await fetch(`${s.url}?query=${encodeURIComponent(ME)}`, { headers: { accept: 'text/html', 'apollo-require-preflight': '1' } });
     expect(getQuery.status).toBe(401);
   });

@@ -56,6 +56,8 @@ describe('npm start', () => {
       expect(first.output()).toMatch(/Sandbox/);
       expect(fs.readFileSync(path.join(dataDir, 'admin-api-key.txt'), 'utf8').trim()).toBe(key);
 
+      const sandbox = await (await fetch(first.url, { headers: { accept: 'text/html' } })).text();
+      expect(sandbox).toContain(`Bearer ${key}`); // Sandbox opens ready to query the local service
       const demo = await gql(first.url, key!, '{ me { role } leads { totalCount } }');
       expect(demo.data).toEqual({ me: { role: 'ADMIN' }, leads: { totalCount: expect.any(Number) } });
       expect(demo.data.leads.totalCount).toBeGreaterThan(0);

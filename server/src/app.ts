@@ -36,6 +36,11 @@ export interface AppOptions {
   /** Receives every SQL statement (tests count them). */
   onQuery?: (sql: string) => void;
   logger?: Logger;
+  /**
+   * A key that Sandbox starts with, so that a newcomer's first query just works. Only for the
+   * local embedded database: the landing page is served without a key.
+   */
+  sandboxApiKey?: string;
 }
 
 export interface App {
@@ -145,7 +150,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
     includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      config.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+      config.introspection
+        ? ApolloServerPluginLandingPageLocalDefault({
+          includeCookies: false,
+          document: '{\n  me { name role }\n  leads(first: 5) { totalCount nodes { topic fullName companyName state } }\n}\n',
+          embed: {
+            runTelemetry: false,
+            initialState: { sharedHeaders: { Authorization: `Bearer ${opts.sandboxApiKey ?? '<your API key>'}` } },
+          },
+        })
+        : ApolloServerPluginLandingPageDisabled(),
       costLimitPlugin(schema),
       idempotencyPlugin(schema),
       metrics.plugin(),

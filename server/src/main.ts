@@ -5,6 +5,7 @@ import pino from 'pino';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { ensureDatabase } from './db/database';
+import { initOrm } from './db/orm';
 import { startEmbeddedPostgres } from './db/embedded';
 import { seedFirstStart } from './db/seed';
 
@@ -21,14 +22,21 @@ async function main(): Promise<void> {
     databaseUrl = await ensureDatabase(pg.adminUrl, 'leads');
   }
 
-  const app = await createApp({ config, databaseUrl, logger: log });
   const keyFile = path.join(config.dataDir, 'admin-api-key.txt');
   let adminKey: string | null = null;
   if (stopEmbedded) {
-    adminKey = await seedFirstStart(app.orm);
+    const orm = await initOrm({ databaseUrl });
+    try {
+      adminKey = await seedFirstStart(orm);
+    } finally {
+      await orm.close(true);
+    }
     if (adminKey) fs.writeFileSync(keyFile, `${adminKey}\n`, { mode: 0o600 });
     else if (fs.existsSync(keyFile)) adminKey = fs.readFileSync(keyFile, 'utf8').trim();
   }
+  // The development key goes into Sandbox only where no one else can open the page.
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.host);
+  const app = await createApp({ config, databaseUrl, logger: log, sandboxApiKey: adminKey && loopback ? adminKey : undefined });
   const url = await app.listen();
 
   let stopping = false;
