@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { ensureDatabase } from '../db/database';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded';
 import { benchQualify, formatTable } from './qualify.bench';
+import { benchRead, formatReadTable } from './read.bench';
 
 /**
  * `npm run bench`: runs the benchmarks on a database of their own — a fresh embedded
@@ -27,8 +28,11 @@ async function main(): Promise<void> {
   const databaseUrl = await ensureDatabase(adminUrl, name);
   try {
     const runs = Number(process.env.BENCH_RUNS ?? 5);
+    const where = `${embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}, Node ${process.version}, ${os.cpus().length} CPUs`;
     const rows = await benchQualify(databaseUrl, [10, 100, 1000], runs);
-    process.stdout.write(`qualifyLeads, one request per batch (${embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}, Node ${process.version}, ${os.cpus().length} CPUs)\n\n${formatTable(rows)}\n`);
+    process.stdout.write(`qualifyLeads, one request per batch (${where})\n\n${formatTable(rows)}\n\n`);
+    const reads = await benchRead(databaseUrl, [10, 100], runs);
+    process.stdout.write(`A page of leads with owner, stakeholders, timeline(first: 3) and history(first: 3) (${where})\n\n${formatReadTable(reads)}\n`);
   } finally {
     const admin = new Client({ connectionString: adminUrl });
     await admin.connect();
