@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { createApp } from '../app';
 import { Role } from '../common/enums';
-import { loadConfig } from '../config';
-import { UserService } from '../users/user.service';
+import { startBenchServer } from './bench-server';
 
 export interface QualifyBenchRow {
   leads: number; statements: number; medianMs: number; minMs: number; runs: number;
@@ -14,23 +11,16 @@ export interface QualifyBenchRow {
 const QUALIFY = `mutation($input: QualifyLeadsInput!) { qualifyLeads(input: $input) {
   qualifiedCount failedCount userErrors { code } results { leadId opportunity { id } userErrors { code } } } }`;
 
-/** Statements that read or write data (transaction control and the like do not count). */
-const isData = (q: string) => /^\[query\]\s*(select|insert|update|delete|with)\b/i.test(q);
-
 /**
  * Qualifies batches of fresh leads through the real HTTP server and counts the SQL statements
  * each request issues (the ORM's query log) and its wall-clock time. Every lead has a company,
  * an email, a budget in EUR (converted to USD) and one stakeholder, so that every step runs.
  */
 export async function benchQualify(databaseUrl: string, sizes: number[], runs: number): Promise<QualifyBenchRow[]> {
-  let statements = 0;
-  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), port: 0, host: '127.0.0.1', rateLimitPerMinute: 0 };
-  const app = await createApp({ config, databaseUrl, onQuery: (q) => { if (isData(q)) statements += 1; } });
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
+  const b = await startBenchServer(databaseUrl);
+  const { db } = b;
   try {
-    const url = `${await app.listen()}/graphql`;
-    const user = await new UserService(app.orm.em.fork()).createUser({ name: 'bench', email: `bench-${randomUUID()}@bench.example`, role: Role.SALESPERSON });
+    const user = await b.user(Role.SALESPERSON);
     const contact = randomUUID();
     await db.query("insert into contact (id, last_name, created_at) values ($1, 'Stakeholder', now())", [contact]);
 
@@ -43,21 +33,17 @@ export async function benchQualify(databaseUrl: string, sizes: number[], runs: n
       await db.query(`insert into stakeholder (id, lead_id, contact_id, role, created_at)
         select gen_random_uuid(), l, $2, 'CHAMPION', now() from unnest($1::uuid[]) l`, [ids, contact]);
       const send = async (leadIds: string[]) => {
-        const res = await fetch(url, {
-          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${user.apiKey}` },
-          body: JSON.stringify({ query: QUALIFY, variables: { input: { leadIds, currencyCode: 'USD' } } }),
-        });
-        const body = (await res.json()) as { data?: { qualifyLeads: { qualifiedCount: number } }; errors?: unknown };
-        if (body.data?.qualifyLeads.qualifiedCount !== leadIds.length) {
-          throw new Error(`qualifying ${leadIds.length} leads failed: ${JSON.stringify(body).slice(0, 500)}`);
+        const data = await b.post(user.apiKey, QUALIFY, { input: { leadIds, currencyCode: 'USD' } });
+        if (data.qualifyLeads.qualifiedCount !== leadIds.length) {
+          throw new Error(`qualifying ${leadIds.length} leads failed: ${JSON.stringify(data).slice(0, 500)}`);
         }
       };
-      statements = 0;
+      b.resetStatements();
       const started = process.hrtime.bigint();
       if (oneByOne) for (const id of ids) await send([id]);
       else await send(ids);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      return { ms, statements };
+      return { ms, statements: b.statements() };
     };
 
     await qualify(10); // warm-up: connections, prepared metadata, JIT
@@ -80,8 +66,7 @@ export async function benchQualify(databaseUrl: string, sizes: number[], runs: n
     }
     return rows;
   } finally {
-    await db.end();
-    await app.stop();
+    await b.stop();
   }
 }
 

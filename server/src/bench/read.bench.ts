@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { createApp } from '../app';
 import { Role } from '../common/enums';
-import { loadConfig } from '../config';
-import { UserService } from '../users/user.service';
+import { startBenchServer } from './bench-server';
 
 export interface ReadBenchRow {
   leads: number; statements: number; medianMs: number;
   /** The baseline: the list, then each lead's details in a request of its own. */
   baselineStatements: number; baselineMedianMs: number; runs: number;
 }
-
-const isData = (q: string) => /^\[query\]\s*(select|insert|update|delete|with)\b/i.test(q);
 
 const DETAILS = `id topic owner { name } stakeholders { role contact { fullName } }
   timeline(first: 3) { totalCount nodes { __typename ... on Note { text } ... on Activity { subject status } } }
@@ -27,24 +22,14 @@ const ONE = `query($id: ID!) { lead(id: $id) { ${DETAILS} } }`;
  * Both read the same rows; the statements show the batching, the times what it buys.
  */
 export async function benchRead(databaseUrl: string, sizes: number[], runs: number): Promise<ReadBenchRow[]> {
-  let statements = 0;
-  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), port: 0, host: '127.0.0.1', rateLimitPerMinute: 0 };
-  const app = await createApp({ config, databaseUrl, onQuery: (q) => { if (isData(q)) statements += 1; } });
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
+  const b = await startBenchServer(databaseUrl);
+  const { db } = b;
   try {
-    const url = `${await app.listen()}/graphql`;
-    const user = await new UserService(app.orm.em.fork()).createUser({ name: 'reader', email: `reader-${randomUUID()}@bench.example`, role: Role.MANAGER });
-    const post = async (query: string, variables: Record<string, unknown>) => {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${user.apiKey}` },
-        body: JSON.stringify({ query, variables }) });
-      const body = (await res.json()) as { data?: any; errors?: unknown };
-      if (body.errors) throw new Error(`read failed: ${JSON.stringify(body.errors).slice(0, 300)}`);
-      return body.data;
-    };
+    const user = await b.user(Role.MANAGER);
+    const post = (query: string, variables: Record<string, unknown>) => b.post(user.apiKey, query, variables);
     const rows: ReadBenchRow[] = [];
     for (const n of sizes) {
-      const owner = (await new UserService(app.orm.em.fork()).createUser({ name: 'owner', email: `owner-${randomUUID()}@bench.example`, role: Role.SALESPERSON })).id;
+      const owner = (await b.user(Role.SALESPERSON)).id;
       const contact = randomUUID();
       await db.query("insert into contact (id, last_name, created_at) values ($1, 'Reader', now())", [contact]);
       await db.query(`with l as (
@@ -61,25 +46,24 @@ export async function benchRead(databaseUrl: string, sizes: number[], runs: numb
       let pageStatements = 0;
       let baseStatements = 0;
       for (let r = 0; r < runs; r++) {
-        statements = 0;
+        b.resetStatements();
         let t = process.hrtime.bigint();
         await post(PAGE, { owner, n });
         page.push(Number(process.hrtime.bigint() - t) / 1e6);
-        pageStatements = statements;
-        statements = 0;
+        pageStatements = b.statements();
+        b.resetStatements();
         t = process.hrtime.bigint();
         const list = await post(LIST, { owner, n });
         for (const { id } of list.leads.nodes) await post(ONE, { id });
         base.push(Number(process.hrtime.bigint() - t) / 1e6);
-        baseStatements = statements;
+        baseStatements = b.statements();
       }
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
       rows.push({ leads: n, statements: pageStatements, medianMs: median(page), baselineStatements: baseStatements, baselineMedianMs: median(base), runs });
     }
     return rows;
   } finally {
-    await db.end();
-    await app.stop();
+    await b.stop();
   }
 }
 
