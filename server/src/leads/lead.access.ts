@@ -24,11 +24,6 @@ export function canWriteLead(actor: User, lead: Lead): boolean {
   }
 }
 
-/** The lead filter that hides what the caller may not see. */
-export function visibleLeadsWhere(actor: User): Record<string, unknown> {
-  return actor.role === Role.PARTNER ? { createdBy: actor.id } : {};
-}
-
 export type LeadLookup = { lead: Lead; error?: undefined } | { lead?: undefined; error: UserError };
 
 /**
