@@ -21,7 +21,7 @@ import { costLimitPlugin, limitRules } from './common/limits';
 import { initOrm } from './db/orm';
 import { idempotencyPlugin } from './idempotency/idempotency.plugin';
 import { Metrics } from './metrics/metrics';
-import { Role } from './common/enums';
+import { canReadMetrics } from './access/policy';
 import { createSchema } from './schema';
 import { attachmentRouter } from './timeline/attachment.route';
 import { bearerKey, hashApiKey } from './users/api-keys';
@@ -248,7 +248,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // Prometheus scrapes with an ADMIN key (bearer_token in its scrape config).
   app.get('/metrics', throttle, authenticate, async (req, res) => {
     const r = req as AuthedRequest;
-    if (r.actor?.role !== Role.ADMIN) {
+    if (!r.actor || !canReadMetrics(r.actor)) {
       res.status(403).json(errorBody('Metrics need an ADMIN key', ApiErrorCode.FORBIDDEN, r.requestId));
       return;
     }

@@ -4,7 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { AccountResolver } from './accounts/account.resolver';
 import { AuditEntryResolver, LeadHistoryResolver } from './audit/audit.resolver';
-import { authChecker } from './common/auth';
+import { authChecker } from './access/policy';
 import { DateTimeScalar } from './common/scalars';
 import { ContactResolver } from './contacts/contact.resolver';
 import { CurrencyResolver } from './currencies/currency.resolver';

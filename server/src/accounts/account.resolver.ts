@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { readsLeadsOnly } from '../common/auth';
+import { readsLeadsOnly } from '../access/policy';
 import { isUuid } from '../common/ids';
 import { keysetPage, likePattern } from '../common/keyset';
 import { connectionType, emptyConnection, pageSize, type ConnectionShape } from '../common/pagination';

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { Role } from '../common/enums';
+import { ADMINS, readsLeadsOnly } from '../access/policy';
 import { isUuid } from '../common/ids';
 import { keysetPage, keysetPagesByParent, type SortKey } from '../common/keyset';
 import { requestLoader } from '../common/loaders';
@@ -35,7 +35,7 @@ function historiesOf(ctx: Context, first: number, after: string | null | undefin
 
 @Resolver(() => AuditEntry)
 export class AuditEntryResolver {
-  @Authorized([Role.ADMIN])
+  @Authorized(ADMINS)
   @Query(() => AuditEntryConnection, {
     description: "Audit entries of any entity, newest first; they outlive the entity (a deleted lead's history stays here). ADMIN only.",
   })
@@ -63,7 +63,7 @@ export class LeadHistoryResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first: number,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<ConnectionShape<AuditEntry>> {
-    if (ctx.actor.role === Role.PARTNER) return entriesOf(ctx, null, first, after);
+    if (readsLeadsOnly(ctx.actor)) return entriesOf(ctx, null, first, after);
     return historiesOf(ctx, first, after).load(lead.id);
   }
 }

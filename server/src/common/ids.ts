@@ -9,3 +9,12 @@ export function isUuid(id: unknown): id is string {
 export function normaliseId(id: string): string {
   return isUuid(id) ? id.toLowerCase() : id;
 }
+
+/** A many-to-one value as it comes: a MikroORM reference or entity, a plain row's id, or none. */
+export type ForeignKey = string | { id: string } | null | undefined;
+
+/** The id a foreign key names: the same for an entity's reference and a plain row's column. */
+export function idOf(fk: ForeignKey): string | null {
+  if (fk === null || fk === undefined) return null;
+  return typeof fk === 'string' ? fk : fk.id;
+}

@@ -1,12 +1,12 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Account } from '../accounts/account.entity';
-import { readsLeadsOnly, STAFF } from '../common/auth';
+import { readsLeadsOnly, STAFF } from '../access/policy';
 import { UserError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { keysetPage, likePattern } from '../common/keyset';
 import { connectionType, emptyConnection, pageSize, type ConnectionShape } from '../common/pagination';
 import type { Context } from '../context';
-import { canSeeLead } from '../leads/lead.access';
+import { canReadLead } from '../access/policy';
 import { Lead } from '../leads/lead.entity';
 import { searchTerm } from '../common/search';
 import { Contact } from './contact.entity';
@@ -24,7 +24,7 @@ export class CreateContactPayload {
 /** The lead a record came from, when the caller may see it. */
 export async function originatingLead(ctx: Context, ref: { load(): Promise<Lead | null> } | null | undefined): Promise<Lead | null> {
   const lead = ref ? await ref.load() : null;
-  return lead && canSeeLead(ctx.actor, lead) ? lead : null;
+  return lead && canReadLead(ctx.actor, lead) ? lead : null;
 }
 
 @Resolver(() => Contact)

@@ -1,28 +1,11 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Role, UserErrorCode } from '../common/enums';
+import { canReadLead, canWriteLead } from '../access/policy';
+import { UserErrorCode } from '../common/enums';
 import { userError, type UserError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import type { User } from '../users/user.entity';
 import { Lead } from './lead.entity';
-
-/** A PARTNER sees only the leads it created; every other role sees all leads. */
-export function canSeeLead(actor: User, lead: Lead): boolean {
-  return actor.role !== Role.PARTNER || lead.createdBy.id === actor.id;
-}
-
-/** ADMIN and MANAGER write every lead; SALESPERSON only the leads it owns; PARTNER none. */
-export function canWriteLead(actor: User, lead: Lead): boolean {
-  switch (actor.role) {
-    case Role.ADMIN:
-    case Role.MANAGER:
-      return true;
-    case Role.SALESPERSON:
-      return lead.owner.id === actor.id;
-    default:
-      return false;
-  }
-}
 
 export type LeadLookup = { lead: Lead; error?: undefined } | { lead?: undefined; error: UserError };
 
@@ -33,7 +16,7 @@ export type LeadLookup = { lead: Lead; error?: undefined } | { lead?: undefined;
  */
 export async function lockLeadForWrite(em: EntityManager, actor: User, id: string, field: string[]): Promise<LeadLookup> {
   const lead = isUuid(id) ? await em.findOne(Lead, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }) : null;
-  if (!lead || !canSeeLead(actor, lead)) return { error: userError(UserErrorCode.NOT_FOUND, 'Lead not found', field) };
+  if (!lead || !canReadLead(actor, lead)) return { error: userError(UserErrorCode.NOT_FOUND, 'Lead not found', field) };
   if (!canWriteLead(actor, lead)) {
     return { error: userError(UserErrorCode.FORBIDDEN, 'You may change only the leads you own', field) };
   }

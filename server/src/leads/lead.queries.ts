@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { LeadOrderField, OrderDirection, Role } from '../common/enums';
+import { leadVisibility } from '../access/policy';
+import { LeadOrderField, OrderDirection } from '../common/enums';
 import { searchTerm } from '../common/search';
 import { isUuid } from '../common/ids';
 import { keysetPage, likePattern, type SortKey } from '../common/keyset';
@@ -29,7 +30,8 @@ export async function findLeads(
   const where: string[] = [];
   const params: unknown[] = [];
   const f = args.filter ?? {};
-  if (actor.role === Role.PARTNER) { where.push('l.created_by_id = ?'); params.push(actor.id); }
+  const visible = leadVisibility(actor, 'l');
+  where.push(visible.sql); params.push(...visible.params);
   if (f.state?.length) { where.push('l.state in (?)'); params.push(f.state); }
   if (f.statusReason?.length) { where.push('l.status_reason in (?)'); params.push(f.statusReason); }
   if (f.source?.length) { where.push('l.source in (?)'); params.push(f.source); }

@@ -1,7 +1,7 @@
 import type { Ref } from '@mikro-orm/core';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Account } from '../accounts/account.entity';
-import { readsLeadsOnly, STAFF } from '../common/auth';
+import { readsLeadsOnly, STAFF } from '../access/policy';
 import { assertListLimit, MAX_ID_LIST } from '../common/limits';
 import { isUuid } from '../common/ids';
 import { Money, money } from '../common/money';
@@ -10,7 +10,7 @@ import { Contact } from '../contacts/contact.entity';
 import type { Context } from '../context';
 import { Opportunity } from '../opportunities/opportunity.entity';
 import { User } from '../users/user.entity';
-import { canSeeLead } from './lead.access';
+import { canReadLead } from '../access/policy';
 import { Lead } from './lead.entity';
 import { AssignLeadsInput, CreateLeadInput, LeadFilter, LeadOrder, UpdateLeadInput } from './lead.inputs';
 import { Address, AssignLeadsPayload, CreateLeadPayload, LeadConnection, UpdateLeadPayload } from './lead.payloads';
@@ -30,7 +30,7 @@ export class LeadResolver {
   async lead(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Lead | null> {
     if (!isUuid(id)) return null;
     const lead = await ctx.em.findOne(Lead, { id });
-    return lead && canSeeLead(ctx.actor, lead) ? lead : null;
+    return lead && canReadLead(ctx.actor, lead) ? lead : null;
   }
 
   @Authorized()

@@ -1,10 +1,11 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { canGiveLeadsAway, canReadLead, canWriteLead, defaultLeadSource, mayOwnLeads, readsLeadsOnly } from '../access/policy';
 import { Account } from '../accounts/account.entity';
 import { diffSnapshots, fieldChange, recordAudit } from '../audit/audit.service';
 import { Contact } from '../contacts/contact.entity';
 import { Currency } from '../currencies/currency.entity';
-import { LeadSource, LeadState, Role, UserErrorCode } from '../common/enums';
+import { LeadState, UserErrorCode } from '../common/enums';
 import { userError, type UserError } from '../common/errors';
 import { isUuid, normaliseId } from '../common/ids';
 import { normaliseAmount } from '../common/money';
@@ -55,7 +56,7 @@ export class LeadService {
       });
       this.apply(em, lead, input);
       // A partner's lead comes from that partner unless it says otherwise; null is not otherwise.
-      if (actor.role === Role.PARTNER) lead.source ??= LeadSource.PARTNER;
+      lead.source ??= defaultLeadSource(actor);
       recordAudit(em, {
         entityType: 'Lead', entityId: lead.id, action: 'CREATED', actor,
         changes: diffSnapshots(null, leadSnapshot(lead)), at: lead.createdAt,
@@ -105,7 +106,7 @@ export class LeadService {
     return this.em.transactional(async (em) => {
       const owner = isUuid(input.ownerId) ? await em.findOne(User, input.ownerId) : null;
       if (!owner) return { leads: [], userErrors: [userError(UserErrorCode.NOT_FOUND, 'User not found', ['input', 'ownerId'])] };
-      if (owner.role === Role.PARTNER) {
+      if (!mayOwnLeads(owner)) {
         return { leads: [], userErrors: [userError(UserErrorCode.VALIDATION, 'Leads cannot be assigned to a PARTNER', ['input', 'ownerId'])] };
       }
       const given = input.leadIds.map(normaliseId);
@@ -120,8 +121,8 @@ export class LeadService {
       given.forEach((id, i) => {
         const lead = byId.get(id);
         const field = ['input', 'leadIds', String(i)];
-        if (!lead || (actor.role === Role.PARTNER)) userErrors.push(userError(UserErrorCode.NOT_FOUND, 'Lead not found', field));
-        else if (actor.role === Role.SALESPERSON && lead.owner.id !== actor.id) {
+        if (!lead || !canReadLead(actor, lead)) userErrors.push(userError(UserErrorCode.NOT_FOUND, 'Lead not found', field));
+        else if (!canWriteLead(actor, lead)) {
           userErrors.push(userError(UserErrorCode.FORBIDDEN, 'You may assign only the leads you own', field));
         } else if (lead.state !== LeadState.OPEN) {
           userErrors.push(userError(UserErrorCode.LEAD_NOT_OPEN, `The lead is ${lead.state}; reactivate it before assigning it`, field));
@@ -144,12 +145,12 @@ export class LeadService {
     const errors: UserError[] = [];
     const actor = this.actor;
     if (ownerId !== undefined && ownerId !== actor.id) {
-      if (actor.role === Role.PARTNER || actor.role === Role.SALESPERSON) {
+      if (!canGiveLeadsAway(actor)) {
         errors.push(userError(UserErrorCode.FORBIDDEN, 'You may not make another user the owner; a manager can assign leads', ['input', 'ownerId']));
       } else {
         const owner = isUuid(ownerId) ? await em.findOne(User, ownerId) : null;
         if (!owner) errors.push(userError(UserErrorCode.NOT_FOUND, 'User not found', ['input', 'ownerId']));
-        else if (owner.role === Role.PARTNER) {
+        else if (!mayOwnLeads(owner)) {
           errors.push(userError(UserErrorCode.VALIDATION, 'A PARTNER cannot own a lead it did not create', ['input', 'ownerId']));
         }
       }
@@ -160,7 +161,7 @@ export class LeadService {
     ];
     for (const [id, field, entity, name] of checks) {
       if (id == null) continue;
-      const visible = actor.role !== Role.PARTNER && isUuid(id) && (await em.count(entity, { id })) > 0;
+      const visible = !readsLeadsOnly(actor) && isUuid(id) && (await em.count(entity, { id })) > 0;
       if (!visible) errors.push(userError(UserErrorCode.NOT_FOUND, `${name} not found`, ['input', field]));
     }
     if (input.budget) {

@@ -1,6 +1,6 @@
 import { assertListLimit, MAX_QUALIFY_IDS } from '../common/limits';
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
-import { STAFF } from '../common/auth';
+import { STAFF } from '../access/policy';
 import type { Context } from '../context';
 import { DeleteLeadInput, DisqualifyLeadInput, ReactivateLeadInput } from './lifecycle.inputs';
 import { DeleteLeadPayload, DisqualifyLeadPayload, ReactivateLeadPayload } from './lifecycle.payloads';

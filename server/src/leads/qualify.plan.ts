@@ -7,7 +7,7 @@ import type { Contact } from '../contacts/contact.entity';
 import type { Currency } from '../currencies/currency.entity';
 import type { Opportunity } from '../opportunities/opportunity.entity';
 import type { User } from '../users/user.entity';
-import { canSeeLead, canWriteLead } from './lead.access';
+import { canReadLead, canWriteLead } from '../access/policy';
 import type { Lead } from './lead.entity';
 import type { QualifyOptions } from './qualify.inputs';
 
@@ -56,7 +56,7 @@ export function convert(amount: string, from: Currency, to: Currency): Decimal {
  * FORBIDDEN (visible, not writable), LEAD_NOT_OPEN.
  */
 export function checkLead(actor: User, id: string, lead: Lead | undefined, field: string[]): { lead: Lead | null; error?: UserError } {
-  if (!isUuid(id) || !lead || !canSeeLead(actor, lead)) return { lead: null, error: userError(UserErrorCode.NOT_FOUND, 'Lead not found', field) };
+  if (!isUuid(id) || !lead || !canReadLead(actor, lead)) return { lead: null, error: userError(UserErrorCode.NOT_FOUND, 'Lead not found', field) };
   if (!canWriteLead(actor, lead)) return { lead, error: userError(UserErrorCode.FORBIDDEN, 'You may qualify only the leads you own', field) };
   if (lead.state !== LeadState.OPEN) {
     return { lead, error: userError(UserErrorCode.LEAD_NOT_OPEN, `The lead is ${lead.state}; only an OPEN lead can be qualified`, field) };

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Account } from '../accounts/account.entity';
-import { readsLeadsOnly } from '../common/auth';
+import { readsLeadsOnly } from '../access/policy';
 import { isUuid } from '../common/ids';
 import { keysetPage } from '../common/keyset';
 import { Money, money } from '../common/money';

@@ -1,6 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { STAFF } from '../common/auth';
-import { Role } from '../common/enums';
+import { readsLeadsOnly, STAFF } from '../access/policy';
 import { Contact } from '../contacts/contact.entity';
 import type { Context } from '../context';
 import { Lead } from '../leads/lead.entity';
@@ -42,7 +41,7 @@ export class StakeholderResolver {
 export class LeadStakeholdersResolver {
   @FieldResolver(() => [Stakeholder], { description: 'Oldest first. Empty for a PARTNER, which sees leads and nothing else.' })
   async stakeholders(@Root() lead: Lead, @Ctx() ctx: Context): Promise<Stakeholder[]> {
-    if (ctx.actor.role === Role.PARTNER) return [];
+    if (readsLeadsOnly(ctx.actor)) return [];
     return stakeholdersOf(ctx, 'lead').load(lead.id);
   }
 }

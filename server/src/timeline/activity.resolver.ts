@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { STAFF } from '../common/auth';
+import { STAFF } from '../access/policy';
 import type { Context } from '../context';
 import { Lead } from '../leads/lead.entity';
 import { User } from '../users/user.entity';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { readsLeadsOnly } from '../common/auth';
+import { readsLeadsOnly } from '../access/policy';
 import { isUuid } from '../common/ids';
 import { requestLoader } from '../common/loaders';
 import type { Context } from '../context';

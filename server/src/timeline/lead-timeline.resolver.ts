@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { TimelineKind } from '../common/enums';
-import { readsLeadsOnly } from '../common/auth';
+import { readsLeadsOnly } from '../access/policy';
 import { emptyConnection, pageSize, type ConnectionShape } from '../common/pagination';
 import type { Context } from '../context';
 import { Lead } from '../leads/lead.entity';

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { readsLeadsOnly, STAFF } from '../common/auth';
+import { readsLeadsOnly, STAFF } from '../access/policy';
 import { isUuid } from '../common/ids';
 import type { Context } from '../context';
 import { Lead } from '../leads/lead.entity';

@@ -1,0 +1,84 @@
+import type { AuthChecker } from 'type-graphql';
+import { LeadSource, Role } from '../common/enums';
+import { idOf, type ForeignKey } from '../common/ids';
+import type { Context } from '../context';
+import type { User } from '../users/user.entity';
+
+/**
+ * The access policy of the whole service, in one place. Resolvers, queries and services ask
+ * it; nothing else looks at a caller's role.
+ *
+ * - ADMIN reads and writes everything, users and keys included.
+ * - MANAGER reads and writes every lead.
+ * - SALESPERSON reads every lead and writes (updates, qualifies, assigns…) only the leads it owns.
+ * - PARTNER creates leads and reads only the leads it created, and nothing around them: no
+ *   accounts, contacts, opportunities, stakeholders, timeline or history. What it may not read
+ *   looks exactly as if it did not exist — null for a lookup, an empty list — never an error.
+ */
+
+/** Roles that may change leads and run the lead lifecycle (everyone but PARTNER). */
+export const STAFF = [Role.ADMIN, Role.MANAGER, Role.SALESPERSON];
+
+/** Roles that administer the service: users, keys, every entity's audit trail. */
+export const ADMINS = [Role.ADMIN];
+
+/** Roles that may change any lead, whoever owns it, and give leads to other owners. */
+export const LEAD_MANAGERS = [Role.ADMIN, Role.MANAGER];
+
+/** `@Authorized(roles)`: the caller's role must be listed; `@Authorized()` needs any caller. */
+export const authChecker: AuthChecker<Context, Role> = ({ context }, roles) => {
+  if (!context.actor) return false;
+  return roles.length === 0 || roles.includes(context.actor.role);
+};
+
+/** Whether the caller reads leads and nothing around them (accounts, contacts, timelines…). */
+export function readsLeadsOnly(actor: User): boolean {
+  return actor.role === Role.PARTNER;
+}
+
+/** A lead as the policy needs it: an entity, or a plain row whose relations are ids. */
+export interface LeadAccessFields {
+  owner: ForeignKey;
+  createdBy: ForeignKey;
+}
+
+/** A PARTNER reads only the leads it created; every other role reads all leads. */
+export function canReadLead(actor: User, lead: Pick<LeadAccessFields, 'createdBy'>): boolean {
+  return actor.role !== Role.PARTNER || idOf(lead.createdBy) === actor.id;
+}
+
+/** ADMIN and MANAGER write every lead; SALESPERSON only the leads it owns; PARTNER none. */
+export function canWriteLead(actor: User, lead: Pick<LeadAccessFields, 'owner'>): boolean {
+  if (LEAD_MANAGERS.includes(actor.role)) return true;
+  return actor.role === Role.SALESPERSON && idOf(lead.owner) === actor.id;
+}
+
+/** Whether the caller may make someone other than itself the owner of a lead. */
+export function canGiveLeadsAway(actor: User): boolean {
+  return LEAD_MANAGERS.includes(actor.role);
+}
+
+/** Whether `user` may own leads: a PARTNER owns only the leads it creates itself. */
+export function mayOwnLeads(user: Pick<User, 'role'>): boolean {
+  return user.role !== Role.PARTNER;
+}
+
+/** The source of a lead created without one: a PARTNER's leads come from the partner channel. */
+export function defaultLeadSource(actor: User): LeadSource | null {
+  return actor.role === Role.PARTNER ? LeadSource.PARTNER : null;
+}
+
+/** Whether the caller may read the service's metrics. */
+export function canReadMetrics(actor: User): boolean {
+  return actor.role === Role.ADMIN;
+}
+
+/**
+ * The SQL predicate, over the lead table's alias `alias`, that keeps exactly the leads the
+ * caller may read; every query that lists or counts leads includes it.
+ */
+export function leadVisibility(actor: User, alias: string): { sql: string; params: unknown[] } {
+  return actor.role === Role.PARTNER
+    ? { sql: `${alias}.created_by_id = ?`, params: [actor.id] }
+    : { sql: 'true', params: [] };
+}
