@@ -1,14 +1,17 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { readsLeadsOnly } from '../access/policy';
+import { visibleLead } from '../access/visible';
 import { isUuid } from '../common/ids';
-import { keysetPage, likePattern } from '../common/keyset';
+import { loadRelated, rowsById } from '../common/loaders';
 import { connectionType, emptyConnection, pageSize, type ConnectionShape } from '../common/pagination';
+import type { Readable, Row } from '../common/rows';
 import { searchTerm } from '../common/search';
 import { Contact } from '../contacts/contact.entity';
-import { originatingLead } from '../contacts/contact.resolver';
+import { contactRows } from '../contacts/contact.queries';
 import type { Context } from '../context';
 import { Lead } from '../leads/lead.entity';
 import { Account } from './account.entity';
+import { accountRows, findAccounts } from './account.queries';
 
 export const AccountConnection = connectionType<Account>('Account', () => Account);
 
@@ -16,8 +19,8 @@ export const AccountConnection = connectionType<Account>('Account', () => Accoun
 export class AccountResolver {
   @Authorized()
   @Query(() => Account, { nullable: true })
-  async account(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Account | null> {
-    return isUuid(id) && !readsLeadsOnly(ctx.actor) ? ctx.em.findOne(Account, { id }) : null;
+  async account(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Row<Account> | null> {
+    return isUuid(id) && !readsLeadsOnly(ctx.actor) ? rowsById(ctx, accountRows).load(id.toLowerCase()) : null;
   }
 
   @Authorized()
@@ -27,25 +30,20 @@ export class AccountResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first: number,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('search', () => String, { nullable: true }) search?: string | null,
-  ): Promise<ConnectionShape<Account>> {
+  ): Promise<ConnectionShape<Row<Account>>> {
     const term = searchTerm(search);
     const size = pageSize(first);
     if (readsLeadsOnly(ctx.actor)) return Promise.resolve(emptyConnection());
-    return keysetPage(ctx.em, Account, {
-      table: 'account', alias: 'a', direction: 'asc', first: size, after, tag: 'account:name',
-      sort: [{ sql: 'lower(a.name)', cast: 'text' }],
-      where: term ? "a.search_text like lower(?) escape '\\'" : 'true', params: term ? [likePattern(term)] : [],
-      unmapped: ['search_text'],
-    });
+    return findAccounts(ctx.em, { first: size, after, term });
   }
 
   @FieldResolver(() => Contact, { nullable: true })
-  async primaryContact(@Root() account: Account): Promise<Contact | null> {
-    return account.primaryContact ? account.primaryContact.load() : null;
+  primaryContact(@Root() account: Readable<Account>, @Ctx() ctx: Context): Promise<Row<Contact> | null> {
+    return loadRelated(ctx, contactRows, account.primaryContact);
   }
 
   @FieldResolver(() => Lead, { nullable: true })
-  originatingLead(@Root() account: Account, @Ctx() ctx: Context): Promise<Lead | null> {
-    return originatingLead(ctx, account.originatingLead);
+  originatingLead(@Root() account: Readable<Account>, @Ctx() ctx: Context): Promise<Row<Lead> | null> {
+    return visibleLead(ctx, account.originatingLead);
   }
 }

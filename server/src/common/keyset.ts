@@ -1,7 +1,7 @@
-import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badUserInput } from './errors';
 import { cursorValueFits, decodeCursor, isoInstant, toConnection, type ConnectionShape, type CursorValue } from './pagination';
+import type { Row, RowReader } from './rows';
 
 export interface SortKey {
   /** An SQL expression over the table alias, e.g. `lower(l.topic)`. */
@@ -11,7 +11,6 @@ export interface SortKey {
 }
 
 export interface KeysetQuery {
-  table: string;
   alias: string;
   sort: SortKey[];
   direction: 'asc' | 'desc';
@@ -22,8 +21,6 @@ export interface KeysetQuery {
   after?: string | null;
   /** Names the ordering, so that a cursor of one ordering is refused by another. */
   tag: string;
-  /** Generated columns that the entity does not map. */
-  unmapped?: string[];
 }
 
 /**
@@ -52,9 +49,10 @@ function keysetCursor(after: string | null | undefined, sort: SortKey[], tag: st
   return cursor;
 }
 
-export async function keysetPage<T extends object>(em: EntityManager, entity: EntityName<T>, q: KeysetQuery): Promise<ConnectionShape<T>> {
+export async function keysetPage<T extends object>(em: EntityManager, rows: RowReader<T>, q: KeysetQuery): Promise<ConnectionShape<Row<T>>> {
   const cursor = keysetCursor(q.after, q.sort, q.tag);
   const a = q.alias;
+  const table = rows.table(em);
   const keys = [...q.sort.map((s) => s.sql), `${a}.id`];
   const op = q.direction === 'asc' ? '>' : '<';
   const casts = [...q.sort.map((s) => s.cast), 'uuid'];
@@ -63,19 +61,15 @@ export async function keysetPage<T extends object>(em: EntityManager, entity: En
   const select = q.sort.map((s, i) => `${s.sql} as "__s${i}"`).join(', ');
   const order = keys.map((k) => `${k} ${q.direction}`).join(', ');
   const knex = em.getKnex();
-  const rows: Record<string, unknown>[] = await em.execute(knex.raw(
-    `select ${a}.*, ${select} from "${q.table}" ${a} where ${pageWhere} order by ${order} limit ?`,
+  const found: Record<string, unknown>[] = await em.execute(knex.raw(
+    `select ${rows.columns(em, a)}, ${select} from "${table}" ${a} where ${pageWhere} order by ${order} limit ?`,
     [...params, q.first + 1] as never[]));
-  const sortOf = new Map<T, CursorValue[]>();
-  const nodes = rows.map((row) => {
-    const values = sortValues(q.sort, row);
-    for (const c of q.unmapped ?? []) delete row[c];
-    const node = em.map(entity, row as never) as T;
-    sortOf.set(node, values);
-    return node;
-  });
+  const sortOf = new Map<Row<T>, CursorValue[]>();
+  const values = found.map((row) => sortValues(q.sort, row));
+  const nodes = rows.finish(em, found);
+  nodes.forEach((node, i) => sortOf.set(node, values[i]));
   return toConnection(nodes, q.first, q.after, q.tag, (n) => [...(sortOf.get(n) ?? []), (n as { id: string }).id], async () => {
-    const res = await em.execute<{ n: string }[]>(knex.raw(`select count(*) as n from "${q.table}" ${a} where ${q.where}`, q.params as never[]));
+    const res = await em.execute<{ n: string }[]>(knex.raw(`select count(*) as n from "${table}" ${a} where ${q.where}`, q.params as never[]));
     return Number(res[0].n);
   });
 }
@@ -89,6 +83,7 @@ export function likePattern(term: string): string {
 }
 
 export interface ParentKeysetQuery extends Omit<KeysetQuery, 'where' | 'params' | 'tag'> {
+  /** The table's column names come from the reader; this is the parent's, e.g. `entity_id`. */
   /** The column that names a row's parent, e.g. `entity_id`. */
   parentColumn: string;
   /** A cursor belongs to one parent's list; this names it. */
@@ -103,16 +98,17 @@ export interface ParentKeysetQuery extends Omit<KeysetQuery, 'where' | 'params' 
  * from `decodeCursor`, as they would alone.
  */
 export async function keysetPagesByParent<T extends object>(
-  em: EntityManager, entity: EntityName<T>, parentIds: readonly string[], q: ParentKeysetQuery,
-): Promise<(ConnectionShape<T> | Error)[]> {
+  em: EntityManager, reader: RowReader<T>, parentIds: readonly string[], q: ParentKeysetQuery,
+): Promise<(ConnectionShape<Row<T>> | Error)[]> {
   const a = q.alias;
+  const table = reader.table(em);
   const keys = [...q.sort.map((s) => s.sql), `${a}.id`];
   const casts = [...q.sort.map((s) => s.cast), 'uuid'];
   const op = q.direction === 'asc' ? '>' : '<';
   const order = keys.map((k) => `${k} ${q.direction}`).join(', ');
   const select = q.sort.map((s, i) => `${s.sql} as "__s${i}"`).join(', ');
   const cursors = new Map<string, CursorValue[] | null>();
-  const results = new Map<string, ConnectionShape<T> | Error>();
+  const results = new Map<string, ConnectionShape<Row<T>> | Error>();
   for (const id of parentIds) {
     try {
       cursors.set(id, keysetCursor(q.after, q.sort, q.tag(id)));
@@ -124,27 +120,24 @@ export async function keysetPagesByParent<T extends object>(
   const cursor = ids.length ? cursors.get(ids[0]) ?? null : null;
   const knex = em.getKnex();
   const rows: Record<string, unknown>[] = ids.length ? await em.execute(knex.raw(
-    `select ${a}.*, ${select} from unnest(?::uuid[]) as p(id) cross join lateral (
-       select * from "${q.table}" ${a} where ${a}."${q.parentColumn}" = p.id
+    `select ${reader.columns(em, a)}, ${a}."${q.parentColumn}" as "__parent", ${select} from unnest(?::uuid[]) as p(id) cross join lateral (
+       select * from "${table}" ${a} where ${a}."${q.parentColumn}" = p.id
        ${cursor ? `and (${keys.join(', ')}) ${op} (${casts.map((c) => `?::${c}`).join(', ')})` : ''}
        order by ${order} limit ?) ${a}`,
     [`{${ids.join(',')}}`, ...(cursor ?? []), q.first + 1] as never[])) : [];
-  const byParent = new Map<string, { node: T; values: CursorValue[] }[]>(ids.map((id) => [id, []]));
-  for (const row of rows) {
-    const parent = String(row[q.parentColumn]);
-    const values = sortValues(q.sort, row);
-    for (const c of q.unmapped ?? []) delete row[c];
-    byParent.get(parent)?.push({ node: em.map(entity, row as never) as T, values });
-  }
+  const byParent = new Map<string, { node: Row<T>; values: CursorValue[] }[]>(ids.map((id) => [id, []]));
+  const parents = rows.map((row) => { const parent = String(row.__parent); delete row.__parent; return parent; });
+  const values = rows.map((row) => sortValues(q.sort, row));
+  reader.finish(em, rows).forEach((node, i) => byParent.get(parents[i])?.push({ node, values: values[i] }));
   let counts: Promise<Map<string, number>> | undefined;
   const countAll = () => (counts ??= em.execute<{ parent: string; n: string }[]>(knex.raw(
-    `select "${q.parentColumn}" as parent, count(*) as n from "${q.table}" where "${q.parentColumn}" = any(?::uuid[]) group by 1`,
+    `select "${q.parentColumn}" as parent, count(*) as n from "${table}" where "${q.parentColumn}" = any(?::uuid[]) group by 1`,
     [`{${ids.join(',')}}`] as never[])).then((r) => new Map(r.map((x) => [String(x.parent), Number(x.n)]))));
   for (const id of ids) {
     const list = byParent.get(id)!;
-    const values = new Map(list.map((x) => [x.node, x.values]));
+    const sortOf = new Map(list.map((x) => [x.node, x.values]));
     results.set(id, toConnection(list.map((x) => x.node), q.first, q.after, q.tag(id),
-      (n) => [...(values.get(n) ?? []), (n as { id: string }).id], async () => (await countAll()).get(id) ?? 0));
+      (n) => [...(sortOf.get(n) ?? []), (n as { id: string }).id], async () => (await countAll()).get(id) ?? 0));
   }
   return parentIds.map((id) => results.get(id)!);
 }

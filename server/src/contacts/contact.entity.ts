@@ -45,9 +45,4 @@ export class Contact {
   @Field(() => Date)
   @Property({ type: 'datetime', columnType: 'timestamptz(3)' })
   createdAt: Opt<Date> = new Date();
-
-  @Field(() => String)
-  get fullName(): Opt<string> {
-    return [this.firstName, this.lastName].filter(Boolean).join(' ');
-  }
 }

@@ -1,16 +1,19 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Account } from '../accounts/account.entity';
+import { accountRows } from '../accounts/account.queries';
 import { readsLeadsOnly, STAFF } from '../access/policy';
+import { visibleLead } from '../access/visible';
 import { UserError } from '../common/errors';
 import { isUuid } from '../common/ids';
-import { keysetPage, likePattern } from '../common/keyset';
+import { loadRelated, rowsById } from '../common/loaders';
 import { connectionType, emptyConnection, pageSize, type ConnectionShape } from '../common/pagination';
-import type { Context } from '../context';
-import { canReadLead } from '../access/policy';
-import { Lead } from '../leads/lead.entity';
+import { fullName, type Readable, type Row } from '../common/rows';
 import { searchTerm } from '../common/search';
+import type { Context } from '../context';
+import { Lead } from '../leads/lead.entity';
 import { Contact } from './contact.entity';
 import { CreateContactInput } from './contact.inputs';
+import { contactRows, findContacts } from './contact.queries';
 import { ContactService } from './contact.service';
 
 export const ContactConnection = connectionType<Contact>('Contact', () => Contact);
@@ -21,18 +24,12 @@ export class CreateContactPayload {
   @Field(() => [UserError]) userErrors!: UserError[];
 }
 
-/** The lead a record came from, when the caller may see it. */
-export async function originatingLead(ctx: Context, ref: { load(): Promise<Lead | null> } | null | undefined): Promise<Lead | null> {
-  const lead = ref ? await ref.load() : null;
-  return lead && canReadLead(ctx.actor, lead) ? lead : null;
-}
-
 @Resolver(() => Contact)
 export class ContactResolver {
   @Authorized()
   @Query(() => Contact, { nullable: true })
-  async contact(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Contact | null> {
-    return isUuid(id) && !readsLeadsOnly(ctx.actor) ? ctx.em.findOne(Contact, { id }) : null;
+  async contact(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Row<Contact> | null> {
+    return isUuid(id) && !readsLeadsOnly(ctx.actor) ? rowsById(ctx, contactRows).load(id.toLowerCase()) : null;
   }
 
   @Authorized()
@@ -42,16 +39,11 @@ export class ContactResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first: number,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('search', () => String, { nullable: true }) search?: string | null,
-  ): Promise<ConnectionShape<Contact>> {
+  ): Promise<ConnectionShape<Row<Contact>>> {
     const term = searchTerm(search);
     const size = pageSize(first);
     if (readsLeadsOnly(ctx.actor)) return Promise.resolve(emptyConnection());
-    return keysetPage(ctx.em, Contact, {
-      table: 'contact', alias: 'c', direction: 'asc', first: size, after, tag: 'contact:name',
-      sort: [{ sql: 'lower(c.last_name)', cast: 'text' }, { sql: "lower(coalesce(c.first_name, ''))", cast: 'text' }],
-      where: term ? "c.search_text like lower(?) escape '\\'" : 'true', params: term ? [likePattern(term)] : [],
-      unmapped: ['search_text'],
-    });
+    return findContacts(ctx.em, { first: size, after, term });
   }
 
   @Authorized(STAFF)
@@ -60,13 +52,18 @@ export class ContactResolver {
     return new ContactService(ctx.em, ctx.actor).createContact(input);
   }
 
+  @FieldResolver(() => String, { description: 'First and last name, either of which may be missing.' })
+  fullName(@Root() contact: Readable<Contact>): string {
+    return fullName(contact);
+  }
+
   @FieldResolver(() => Account, { nullable: true })
-  async account(@Root() contact: Contact): Promise<Account | null> {
-    return contact.account ? contact.account.load() : null;
+  account(@Root() contact: Readable<Contact>, @Ctx() ctx: Context): Promise<Row<Account> | null> {
+    return loadRelated(ctx, accountRows, contact.account);
   }
 
   @FieldResolver(() => Lead, { nullable: true })
-  originatingLead(@Root() contact: Contact, @Ctx() ctx: Context): Promise<Lead | null> {
-    return originatingLead(ctx, contact.originatingLead);
+  originatingLead(@Root() contact: Readable<Contact>, @Ctx() ctx: Context): Promise<Row<Lead> | null> {
+    return visibleLead(ctx, contact.originatingLead);
   }
 }

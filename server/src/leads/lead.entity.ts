@@ -169,9 +169,4 @@ export class Lead {
 
   @ManyToOne(() => Contact, { ref: true, nullable: true, deleteRule: 'set null' })
   contact?: Ref<Contact> | null;
-
-  @Field(() => String)
-  get fullName(): Opt<string> {
-    return [this.firstName, this.lastName].filter(Boolean).join(' ');
-  }
 }

@@ -5,9 +5,12 @@ import { searchTerm } from '../common/search';
 import { isUuid } from '../common/ids';
 import { keysetPage, likePattern, type SortKey } from '../common/keyset';
 import type { ConnectionShape } from '../common/pagination';
+import { RowReader, type Row } from '../common/rows';
 import type { User } from '../users/user.entity';
 import { Lead } from './lead.entity';
 import type { LeadFilter, LeadOrder } from './lead.inputs';
+
+export const leadRows = new RowReader(Lead);
 
 /** Each ordering's SQL sort key; every index on these ends with the id as a unique tiebreaker. */
 const SORT_KEYS: Record<LeadOrderField, SortKey> = {
@@ -23,7 +26,7 @@ const SORT_KEYS: Record<LeadOrderField, SortKey> = {
 export async function findLeads(
   em: EntityManager, actor: User,
   args: { first: number; after?: string | null; filter?: LeadFilter | null; orderBy?: LeadOrder | null },
-): Promise<ConnectionShape<Lead>> {
+): Promise<ConnectionShape<Row<Lead>>> {
   const field = args.orderBy?.field ?? LeadOrderField.CREATED_AT;
   const direction = args.orderBy?.direction ?? OrderDirection.DESC;
 
@@ -46,9 +49,9 @@ export async function findLeads(
   if (f.createdAfter) { where.push('l.created_at >= ?'); params.push(f.createdAfter); }
   if (f.createdBefore) { where.push('l.created_at < ?'); params.push(f.createdBefore); }
 
-  return keysetPage(em, Lead, {
-    table: 'lead', alias: 'l', sort: [SORT_KEYS[field]], direction: direction === OrderDirection.ASC ? 'asc' : 'desc',
+  return keysetPage(em, leadRows, {
+    alias: 'l', sort: [SORT_KEYS[field]], direction: direction === OrderDirection.ASC ? 'asc' : 'desc',
     where: where.length ? where.join(' and ') : 'true', params, first: args.first, after: args.after,
-    tag: `lead:${field}:${direction}`, unmapped: ['rating_rank', 'search_text'],
+    tag: `lead:${field}:${direction}`,
   });
 }

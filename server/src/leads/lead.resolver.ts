@@ -1,35 +1,40 @@
-import type { Ref } from '@mikro-orm/core';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Account } from '../accounts/account.entity';
-import { readsLeadsOnly, STAFF } from '../access/policy';
+import { accountRows } from '../accounts/account.queries';
+import { canReadLead, STAFF } from '../access/policy';
+import { relatedRecord } from '../access/visible';
 import { assertListLimit, MAX_ID_LIST } from '../common/limits';
 import { isUuid } from '../common/ids';
+import { loadRelated, rowsById } from '../common/loaders';
 import { Money, money } from '../common/money';
 import { pageSize, type ConnectionShape } from '../common/pagination';
+import { fullName, type Readable, type Row } from '../common/rows';
 import { Contact } from '../contacts/contact.entity';
+import { contactRows } from '../contacts/contact.queries';
 import type { Context } from '../context';
 import { Opportunity } from '../opportunities/opportunity.entity';
+import { opportunityRows } from '../opportunities/opportunity.queries';
 import { User } from '../users/user.entity';
-import { canReadLead } from '../access/policy';
+import { userRows } from '../users/user.queries';
 import { Lead } from './lead.entity';
 import { AssignLeadsInput, CreateLeadInput, LeadFilter, LeadOrder, UpdateLeadInput } from './lead.inputs';
 import { Address, AssignLeadsPayload, CreateLeadPayload, LeadConnection, UpdateLeadPayload } from './lead.payloads';
-import { findLeads } from './lead.queries';
+import { findLeads, leadRows } from './lead.queries';
 import { LeadService } from './lead.service';
 
-/** A related record, or null when the caller is a PARTNER (it sees leads, nothing else). */
-export async function related<T extends object>(ctx: Context, ref: Ref<T> | null | undefined): Promise<T | null> {
-  if (!ref || readsLeadsOnly(ctx.actor)) return null;
-  return (await ref.load()) as T | null;
+/** The code a currency reference names: an entity's reference, or a plain row's column. */
+export function currencyCode(ref: string | { code: string } | null | undefined): string | null {
+  if (ref === null || ref === undefined) return null;
+  return typeof ref === 'string' ? ref : ref.code;
 }
 
 @Resolver(() => Lead)
 export class LeadResolver {
   @Authorized()
   @Query(() => Lead, { nullable: true, description: 'Null when missing or not visible to the caller.' })
-  async lead(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Lead | null> {
+  async lead(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Row<Lead> | null> {
     if (!isUuid(id)) return null;
-    const lead = await ctx.em.findOne(Lead, { id });
+    const lead = await rowsById(ctx, leadRows).load(id.toLowerCase());
     return lead && canReadLead(ctx.actor, lead) ? lead : null;
   }
 
@@ -41,7 +46,7 @@ export class LeadResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('filter', () => LeadFilter, { nullable: true }) filter?: LeadFilter | null,
     @Arg('orderBy', () => LeadOrder, { nullable: true }) orderBy?: LeadOrder | null,
-  ): Promise<ConnectionShape<Lead>> {
+  ): Promise<ConnectionShape<Row<Lead>>> {
     return findLeads(ctx.em, ctx.actor, { first: pageSize(first), after, filter, orderBy });
   }
 
@@ -64,8 +69,13 @@ export class LeadResolver {
     return new LeadService(ctx.em, ctx.actor).assignLeads(input);
   }
 
+  @FieldResolver(() => String, { description: 'First and last name, either of which may be missing.' })
+  fullName(@Root() lead: Readable<Lead>): string {
+    return fullName(lead);
+  }
+
   @FieldResolver(() => Address, { nullable: true })
-  address(@Root() lead: Lead): Address | null {
+  address(@Root() lead: Readable<Lead>): Address | null {
     const a: Address = {
       line1: lead.addressLine1 ?? null, line2: lead.addressLine2 ?? null, city: lead.addressCity ?? null,
       stateOrProvince: lead.addressStateOrProvince ?? null, postalCode: lead.addressPostalCode ?? null,
@@ -75,37 +85,37 @@ export class LeadResolver {
   }
 
   @FieldResolver(() => Money, { nullable: true })
-  budget(@Root() lead: Lead): Money | null {
-    return money(lead.budgetAmount, lead.budgetCurrency?.code);
+  budget(@Root() lead: Readable<Lead>): Money | null {
+    return money(lead.budgetAmount, currencyCode(lead.budgetCurrency));
   }
 
   @FieldResolver(() => User)
-  owner(@Root() lead: Lead): Promise<User> {
-    return lead.owner.loadOrFail();
+  owner(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Promise<Row<User> | null> {
+    return loadRelated(ctx, userRows, lead.owner);
   }
 
   @FieldResolver(() => Account, { nullable: true })
-  existingAccount(@Root() lead: Lead, @Ctx() ctx: Context): Promise<Account | null> {
-    return related(ctx, lead.existingAccount);
+  existingAccount(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Promise<Row<Account> | null> {
+    return relatedRecord(ctx, accountRows, lead.existingAccount);
   }
 
   @FieldResolver(() => Contact, { nullable: true })
-  existingContact(@Root() lead: Lead, @Ctx() ctx: Context): Promise<Contact | null> {
-    return related(ctx, lead.existingContact);
+  existingContact(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Promise<Row<Contact> | null> {
+    return relatedRecord(ctx, contactRows, lead.existingContact);
   }
 
   @FieldResolver(() => Account, { nullable: true, description: 'The account created or linked by qualify.' })
-  account(@Root() lead: Lead, @Ctx() ctx: Context): Promise<Account | null> {
-    return related(ctx, lead.account);
+  account(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Promise<Row<Account> | null> {
+    return relatedRecord(ctx, accountRows, lead.account);
   }
 
   @FieldResolver(() => Contact, { nullable: true, description: 'The contact created or linked by qualify.' })
-  contact(@Root() lead: Lead, @Ctx() ctx: Context): Promise<Contact | null> {
-    return related(ctx, lead.contact);
+  contact(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Promise<Row<Contact> | null> {
+    return relatedRecord(ctx, contactRows, lead.contact);
   }
 
   @FieldResolver(() => Opportunity, { nullable: true, description: 'Set by qualify.' })
-  qualifyingOpportunity(@Root() lead: Lead, @Ctx() ctx: Context): Promise<Opportunity | null> {
-    return related(ctx, lead.qualifyingOpportunity);
+  qualifyingOpportunity(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Promise<Row<Opportunity> | null> {
+    return relatedRecord(ctx, opportunityRows, lead.qualifyingOpportunity);
   }
 }

@@ -1,19 +1,25 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Account } from '../accounts/account.entity';
+import { accountRows } from '../accounts/account.queries';
 import { readsLeadsOnly } from '../access/policy';
+import { visibleLead } from '../access/visible';
 import { isUuid } from '../common/ids';
-import { keysetPage } from '../common/keyset';
+import { loadRelated, rowsById } from '../common/loaders';
 import { Money, money } from '../common/money';
 import { connectionType, emptyConnection, pageSize, type ConnectionShape } from '../common/pagination';
+import type { Readable, Row } from '../common/rows';
 import { Contact } from '../contacts/contact.entity';
-import { originatingLead } from '../contacts/contact.resolver';
+import { contactRows } from '../contacts/contact.queries';
 import type { Context } from '../context';
 import { Lead } from '../leads/lead.entity';
+import { currencyCode } from '../leads/lead.resolver';
 import { Stakeholder } from '../stakeholders/stakeholder.entity';
-import { stakeholdersOf } from '../stakeholders/stakeholder.loaders';
+import { stakeholdersOf } from '../stakeholders/stakeholder.queries';
 import { User } from '../users/user.entity';
+import { userRows } from '../users/user.queries';
 import { OpportunityFilter } from './opportunity.inputs';
 import { Opportunity } from './opportunity.entity';
+import { findOpportunities, opportunityRows } from './opportunity.queries';
 
 export const OpportunityConnection = connectionType<Opportunity>('Opportunity', () => Opportunity);
 
@@ -21,8 +27,8 @@ export const OpportunityConnection = connectionType<Opportunity>('Opportunity', 
 export class OpportunityResolver {
   @Authorized()
   @Query(() => Opportunity, { nullable: true })
-  async opportunity(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Opportunity | null> {
-    return isUuid(id) && !readsLeadsOnly(ctx.actor) ? ctx.em.findOne(Opportunity, { id }) : null;
+  async opportunity(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Row<Opportunity> | null> {
+    return isUuid(id) && !readsLeadsOnly(ctx.actor) ? rowsById(ctx, opportunityRows).load(id.toLowerCase()) : null;
   }
 
   @Authorized()
@@ -32,54 +38,44 @@ export class OpportunityResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first: number,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('filter', () => OpportunityFilter, { nullable: true }) filter?: OpportunityFilter | null,
-  ): Promise<ConnectionShape<Opportunity>> {
+  ): Promise<ConnectionShape<Row<Opportunity>>> {
     const size = pageSize(first);
     if (readsLeadsOnly(ctx.actor)) return Promise.resolve(emptyConnection());
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter?.state?.length) { where.push('o.state in (?)'); params.push(filter.state); }
-    if (filter?.originatingLeadId != null) {
-      if (!isUuid(filter.originatingLeadId)) where.push('false');
-      else { where.push('o.originating_lead_id = ?'); params.push(filter.originatingLeadId); }
-    }
-    return keysetPage(ctx.em, Opportunity, {
-      table: 'opportunity', alias: 'o', sort: [{ sql: 'o.created_at', cast: 'timestamptz' }], direction: 'desc',
-      where: where.length ? where.join(' and ') : 'true', params, first: size, after, tag: 'opportunity:created',
-    });
+    return findOpportunities(ctx.em, { first: size, after, filter });
   }
 
   @FieldResolver(() => String, { description: 'ISO 4217 code of the currency the opportunity is valued in.' })
-  currencyCode(@Root() opportunity: Opportunity): string {
-    return opportunity.currency.code;
+  currencyCode(@Root() opportunity: Readable<Opportunity>): string {
+    return currencyCode(opportunity.currency)!;
   }
 
   @FieldResolver(() => Money, { nullable: true })
-  estimatedValue(@Root() opportunity: Opportunity): Money | null {
-    return money(opportunity.estimatedValue, opportunity.currency.code);
+  estimatedValue(@Root() opportunity: Readable<Opportunity>): Money | null {
+    return money(opportunity.estimatedValue, currencyCode(opportunity.currency));
   }
 
   @FieldResolver(() => Account, { nullable: true })
-  async account(@Root() opportunity: Opportunity): Promise<Account | null> {
-    return opportunity.account ? opportunity.account.load() : null;
+  account(@Root() opportunity: Readable<Opportunity>, @Ctx() ctx: Context): Promise<Row<Account> | null> {
+    return loadRelated(ctx, accountRows, opportunity.account);
   }
 
   @FieldResolver(() => Contact, { nullable: true })
-  async contact(@Root() opportunity: Opportunity): Promise<Contact | null> {
-    return opportunity.contact ? opportunity.contact.load() : null;
+  contact(@Root() opportunity: Readable<Opportunity>, @Ctx() ctx: Context): Promise<Row<Contact> | null> {
+    return loadRelated(ctx, contactRows, opportunity.contact);
   }
 
   @FieldResolver(() => Lead, { nullable: true, description: 'The lead it was qualified from; null once that lead is deleted.' })
-  originatingLead(@Root() opportunity: Opportunity, @Ctx() ctx: Context): Promise<Lead | null> {
-    return originatingLead(ctx, opportunity.originatingLead);
+  originatingLead(@Root() opportunity: Readable<Opportunity>, @Ctx() ctx: Context): Promise<Row<Lead> | null> {
+    return visibleLead(ctx, opportunity.originatingLead);
   }
 
   @FieldResolver(() => User)
-  owner(@Root() opportunity: Opportunity): Promise<User> {
-    return opportunity.owner.loadOrFail();
+  owner(@Root() opportunity: Readable<Opportunity>, @Ctx() ctx: Context): Promise<Row<User> | null> {
+    return loadRelated(ctx, userRows, opportunity.owner);
   }
 
   @FieldResolver(() => [Stakeholder], { description: "Copied from the lead's stakeholders when it was qualified; oldest first." })
-  stakeholders(@Root() opportunity: Opportunity, @Ctx() ctx: Context): Promise<Stakeholder[]> {
+  stakeholders(@Root() opportunity: Readable<Opportunity>, @Ctx() ctx: Context): Promise<Row<Stakeholder>[]> {
     return stakeholdersOf(ctx, 'opportunity').load(opportunity.id);
   }
 }

@@ -1,11 +1,14 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { readsLeadsOnly, STAFF } from '../access/policy';
+import { loadRelated } from '../common/loaders';
+import type { Readable, Row } from '../common/rows';
 import { Contact } from '../contacts/contact.entity';
+import { contactRows } from '../contacts/contact.queries';
 import type { Context } from '../context';
 import { Lead } from '../leads/lead.entity';
 import { Stakeholder } from './stakeholder.entity';
 import { AddStakeholderInput, RemoveStakeholderInput, UpdateStakeholderRoleInput } from './stakeholder.inputs';
-import { stakeholdersOf } from './stakeholder.loaders';
+import { stakeholdersOf } from './stakeholder.queries';
 import { AddStakeholderPayload, RemoveStakeholderPayload, UpdateStakeholderRolePayload } from './stakeholder.payloads';
 import { StakeholderService } from './stakeholder.service';
 
@@ -32,15 +35,15 @@ export class StakeholderResolver {
   }
 
   @FieldResolver(() => Contact)
-  contact(@Root() stakeholder: Stakeholder): Promise<Contact> {
-    return stakeholder.contact.loadOrFail();
+  contact(@Root() stakeholder: Readable<Stakeholder>, @Ctx() ctx: Context): Promise<Row<Contact> | null> {
+    return loadRelated(ctx, contactRows, stakeholder.contact);
   }
 }
 
 @Resolver(() => Lead)
 export class LeadStakeholdersResolver {
   @FieldResolver(() => [Stakeholder], { description: 'Oldest first. Empty for a PARTNER, which sees leads and nothing else.' })
-  async stakeholders(@Root() lead: Lead, @Ctx() ctx: Context): Promise<Stakeholder[]> {
+  async stakeholders(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Promise<Row<Stakeholder>[]> {
     if (readsLeadsOnly(ctx.actor)) return [];
     return stakeholdersOf(ctx, 'lead').load(lead.id);
   }

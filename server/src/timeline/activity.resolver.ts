@@ -1,8 +1,12 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { STAFF } from '../access/policy';
+import { loadRelated } from '../common/loaders';
+import type { Readable, Row } from '../common/rows';
 import type { Context } from '../context';
 import { Lead } from '../leads/lead.entity';
+import { leadRows } from '../leads/lead.queries';
 import { User } from '../users/user.entity';
+import { userRows } from '../users/user.queries';
 import { Activity } from './activity.entity';
 import { CompleteActivityInput, LogActivityInput } from './activity.inputs';
 import { ActivityService } from './activity.service';
@@ -25,12 +29,12 @@ export class ActivityResolver {
   }
 
   @FieldResolver(() => User, { description: 'Who logged the activity.' })
-  owner(@Root() activity: Activity): Promise<User> {
-    return activity.owner.loadOrFail();
+  owner(@Root() activity: Readable<Activity>, @Ctx() ctx: Context): Promise<Row<User> | null> {
+    return loadRelated(ctx, userRows, activity.owner);
   }
 
   @FieldResolver(() => Lead, { description: 'The lead the activity is on.' })
-  lead(@Root() activity: Activity): Promise<Lead> {
-    return activity.lead.loadOrFail();
+  lead(@Root() activity: Readable<Activity>, @Ctx() ctx: Context): Promise<Row<Lead> | null> {
+    return loadRelated(ctx, leadRows, activity.lead);
   }
 }

@@ -2,24 +2,29 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { readsLeadsOnly } from '../access/policy';
 import { isUuid } from '../common/ids';
 import { requestLoader } from '../common/loaders';
+import { RowReader, type Readable, type Row } from '../common/rows';
 import type { Context } from '../context';
 import type { User } from '../users/user.entity';
 import { Attachment } from './attachment.entity';
 
+export const attachmentRows = new RowReader(Attachment);
+
 /**
- * The attachment of a note, or null; the notes of one response share one query. `content` is
- * a lazy property, so the file bodies are not read here.
+ * The attachment of a note, or null; the notes of one response share one query. The file bodies
+ * (a lazy property, which rows leave out) are not read here.
  */
-export function attachmentOfNote(ctx: Context, noteId: string): Promise<Attachment | null> {
-  return requestLoader<string, Attachment | null>(ctx, 'attachment-of-note', async (noteIds) => {
-    const found = await ctx.em.find(Attachment, { note: { $in: [...noteIds] } });
-    const byNote = new Map(found.map((a) => [a.note.id, a]));
+export function attachmentOfNote(ctx: Context, noteId: string): Promise<Row<Attachment> | null> {
+  return requestLoader<string, Row<Attachment> | null>(ctx, 'attachment-of-note', async (noteIds) => {
+    const { em } = ctx;
+    const found = attachmentRows.finish(em, await em.execute<Record<string, unknown>[]>(em.getKnex().raw(
+      `select ${attachmentRows.columns(em, 'a')} from "${attachmentRows.table(em)}" a where a.note_id in (?)`, [[...noteIds]] as never[])));
+    const byNote = new Map(found.map((a) => [a.note, a]));
     return noteIds.map((id) => byNote.get(id) ?? null);
-  }).load(noteId);
+  }, { batchScheduleFn: (dispatch) => setImmediate(dispatch) }).load(noteId);
 }
 
 /** The bytes of an attachment, read only when they are asked for (batched per response). */
-export async function attachmentContent(ctx: Context, attachment: Attachment): Promise<Buffer> {
+export async function attachmentContent(ctx: Context, attachment: Readable<Attachment>): Promise<Buffer> {
   if (attachment.content) return attachment.content;
   return requestLoader<string, Buffer>(ctx, 'attachment-content', async (ids) => {
     const rows = await ctx.em.execute<{ id: string; content: Buffer }[]>(

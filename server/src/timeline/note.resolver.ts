@@ -1,23 +1,28 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { readsLeadsOnly, STAFF } from '../access/policy';
 import { isUuid } from '../common/ids';
+import { loadRelated, rowsById } from '../common/loaders';
+import type { Readable, Row } from '../common/rows';
 import type { Context } from '../context';
 import { Lead } from '../leads/lead.entity';
+import { leadRows } from '../leads/lead.queries';
 import { User } from '../users/user.entity';
+import { userRows } from '../users/user.queries';
 import { Attachment } from './attachment.entity';
 import { attachmentContent, attachmentOfNote } from './attachment.queries';
 import { AddNoteInput } from './note.inputs';
 import { Note } from './note.entity';
 import { NoteService } from './note.service';
+import { noteRows } from './timeline.queries';
 import { AddNotePayload } from './timeline.payloads';
 
 @Resolver(() => Note)
 export class NoteResolver {
   @Authorized()
   @Query(() => Note, { nullable: true, description: 'Null when missing, and for a PARTNER (it reads leads, not their timelines).' })
-  note(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Note | null> {
+  note(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Row<Note> | null> {
     if (!isUuid(id) || readsLeadsOnly(ctx.actor)) return Promise.resolve(null);
-    return ctx.em.findOne(Note, { id });
+    return rowsById(ctx, noteRows).load(id.toLowerCase());
   }
 
   @Authorized(STAFF)
@@ -27,25 +32,25 @@ export class NoteResolver {
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Null once the author\'s user has been deleted.' })
-  author(@Root() note: Note): Promise<User | null> {
-    return note.author ? note.author.load() : Promise.resolve(null);
+  author(@Root() note: Readable<Note>, @Ctx() ctx: Context): Promise<Row<User> | null> {
+    return loadRelated(ctx, userRows, note.author);
   }
 
   @FieldResolver(() => Attachment, { nullable: true })
-  attachment(@Root() note: Note, @Ctx() ctx: Context): Promise<Attachment | null> {
+  attachment(@Root() note: Readable<Note>, @Ctx() ctx: Context): Promise<Readable<Attachment> | null> {
     return attachmentOfNote(ctx, note.id);
   }
 
   @FieldResolver(() => Lead, { description: 'The lead the note is on.' })
-  lead(@Root() note: Note): Promise<Lead> {
-    return note.lead.loadOrFail();
+  lead(@Root() note: Readable<Note>, @Ctx() ctx: Context): Promise<Row<Lead> | null> {
+    return loadRelated(ctx, leadRows, note.lead);
   }
 }
 
 @Resolver(() => Attachment)
 export class AttachmentResolver {
   @FieldResolver(() => String, { description: 'The file in base64. Read from the database only when asked for; also at GET /attachments/{id}.' })
-  async contentBase64(@Root() attachment: Attachment, @Ctx() ctx: Context): Promise<string> {
+  async contentBase64(@Root() attachment: Readable<Attachment>, @Ctx() ctx: Context): Promise<string> {
     return (await attachmentContent(ctx, attachment)).toString('base64');
   }
 }

@@ -1,6 +1,7 @@
 import { createUnionType, Field, ObjectType } from 'type-graphql';
 import { UserError } from '../common/errors';
 import { connectionType } from '../common/pagination';
+import type { Readable } from '../common/rows';
 import { Activity } from './activity.entity';
 import { Note } from './note.entity';
 
@@ -8,10 +9,11 @@ export const TimelineItem = createUnionType({
   name: 'TimelineItem',
   description: 'A note or an activity on a lead\'s timeline.',
   types: () => [Note, Activity] as const,
-  resolveType: (item) => (item instanceof Note ? 'Note' : 'Activity'),
+  // Entities and plain rows alike: only an activity has a kind.
+  resolveType: (item) => ('kind' in item && item.kind ? 'Activity' : 'Note'),
 });
 
-export type TimelineNode = Note | Activity;
+export type TimelineNode = Readable<Note> | Readable<Activity>;
 
 export const TimelineConnection = connectionType<TimelineNode>('Timeline', () => TimelineItem);
 

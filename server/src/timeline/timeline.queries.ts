@@ -4,9 +4,13 @@ import { badUserInput } from '../common/errors';
 import { requestLoader } from '../common/loaders';
 import { cursorValueFits, decodeCursor, toConnection, type ConnectionShape } from '../common/pagination';
 import type { Context } from '../context';
+import { RowReader } from '../common/rows';
 import { Activity } from './activity.entity';
 import { Note } from './note.entity';
 import type { TimelineNode } from './timeline.payloads';
+
+export const noteRows = new RowReader(Note);
+export const activityRows = new RowReader(Activity);
 
 export interface TimelineArgs {
   /** Already checked by `pageSize`. */
@@ -23,8 +27,6 @@ interface TimelineFilter {
 }
 
 type Cursor = [createdAt: string, id: string];
-
-interface Row { lead_id: string; kind: string; id: string }
 
 function timelineFilter(kinds: TimelineKind[] | null | undefined): TimelineFilter {
   if (!kinds?.length) return { notes: true, activityKinds: null };
@@ -51,40 +53,43 @@ function decodeTimelineCursor(after: string | null | undefined, leadId: string):
  * cut again. The keyset condition `(created_at, id) < cursor` sits inside each branch, so
  * later pages cost the same as the first, and items added after the cursor was issued (newer
  * than it) cannot shift them. Ids are random UUIDs; they only break ties, which makes the
- * order total.
+ * order total. Both tables' columns are selected side by side (each branch fills the other's
+ * with nulls), so the rows come back whole.
  */
 async function loadPages(em: EntityManager, leadIds: readonly string[], filter: TimelineFilter, cursor: Cursor | null, limit: number) {
   const keyset = (alias: string) => (cursor ? ` and (${alias}.created_at, ${alias}.id) < (?::timestamptz, ?::uuid)` : '');
   const cursorParams = cursor ? [...cursor] : [];
+  const noteColumns = new Map(noteRows.columnPairs(em));
+  const activityColumns = new Map(activityRows.columnPairs(em));
+  const props = [...new Set([...noteColumns.keys(), ...activityColumns.keys()])];
+  const select = (alias: string, columns: Map<string, string>) =>
+    props.map((p) => `${columns.has(p) ? `${alias}."${columns.get(p)}"` : 'null'} as "${p}"`).join(', ');
   const branches: string[] = [];
   const params: unknown[] = [leadIds];
   if (filter.notes) {
-    branches.push(`(select n.lead_id, 'NOTE'::text as kind, n.id, n.created_at from note n
+    branches.push(`(select 'NOTE'::text as "__kind", ${select('n', noteColumns)} from note n
       where n.lead_id = l.id${keyset('n')} order by n.created_at desc, n.id desc limit ?)`);
     params.push(...cursorParams, limit);
   }
   if (filter.activityKinds === null || filter.activityKinds.length > 0) {
     const kinds = filter.activityKinds ? ' and a.kind in (?)' : '';
-    branches.push(`(select a.lead_id, a.kind::text as kind, a.id, a.created_at from activity a
+    branches.push(`(select 'ACTIVITY'::text as "__kind", ${select('a', activityColumns)} from activity a
       where a.lead_id = l.id${kinds}${keyset('a')} order by a.created_at desc, a.id desc limit ?)`);
     params.push(...(filter.activityKinds ? [filter.activityKinds] : []), ...cursorParams, limit);
   }
   params.push(limit);
-  const sql = `select p.lead_id, p.kind, p.id from unnest(array[?]::uuid[]) as l(id)
-    cross join lateral (select * from (${branches.join(' union all ')}) u order by u.created_at desc, u.id desc limit ?) p
-    order by p.lead_id, p.created_at desc, p.id desc`;
-  const rows = await em.execute<Row[]>(em.getKnex().raw(sql, params as never[]));
-
-  const noteIds = rows.filter((r) => r.kind === 'NOTE').map((r) => r.id);
-  const activityIds = rows.filter((r) => r.kind !== 'NOTE').map((r) => r.id);
-  const byId = new Map<string, TimelineNode>();
-  if (noteIds.length) for (const n of await em.find(Note, { id: { $in: noteIds } })) byId.set(n.id, n);
-  if (activityIds.length) for (const a of await em.find(Activity, { id: { $in: activityIds } })) byId.set(a.id, a);
+  const sql = `select p.* from unnest(array[?]::uuid[]) as l(id)
+    cross join lateral (select * from (${branches.join(' union all ')}) u order by u."createdAt" desc, u.id desc limit ?) p
+    order by p.lead, p."createdAt" desc, p.id desc`;
+  const rows = await em.execute<Record<string, unknown>[]>(em.getKnex().raw(sql, params as never[]));
 
   const pages = new Map<string, TimelineNode[]>(leadIds.map((id) => [id, []]));
-  for (const r of rows) {
-    const node = byId.get(r.id);
-    if (node) pages.get(r.lead_id)?.push(node);
+  for (const row of rows) {
+    const isNote = row.__kind === 'NOTE';
+    delete row.__kind;
+    for (const p of props) if (!(isNote ? noteColumns : activityColumns).has(p)) delete row[p];
+    const [node] = isNote ? noteRows.finish(em, [row]) : activityRows.finish(em, [row]);
+    pages.get(String(row.lead))?.push(node);
   }
   return leadIds.map((id) => pages.get(id) ?? []);
 }

@@ -1,0 +1,102 @@
+import { ReferenceKind, type EntityClass, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * An entity as the read path serves it: a plain object with the entity's persisted
+ * properties, where each relation is the id it names (a `Ref<User>` becomes the user's id).
+ * Reads answer with rows, never managed entities: hydrating a page of entities into the
+ * identity map costs more CPU than the whole rest of a request. Writes keep the unit of work.
+ */
+export type Row<T> = { -readonly [K in keyof T]: RowValue<T[K]> };
+type RowValue<V> = V extends { unwrap(): unknown } ? string : V;
+
+/** A record served by the read path: an entity (from a mutation) or a plain row. */
+export type Readable<T> = T | Row<T>;
+
+interface Shape {
+  table: string;
+  /** [property, column] of every column a row carries, lazy ones (file bodies) excepted. */
+  columns: [string, string][];
+  /** Properties that PostgreSQL returns as text but rows carry as Dates. */
+  instants: string[];
+  primaryKey: string;
+}
+
+const shapes = new WeakMap<EntityMetadata, Shape>();
+
+function shapeOf(meta: EntityMetadata): Shape {
+  let shape = shapes.get(meta);
+  if (shape) return shape;
+  const columns: [string, string][] = [];
+  const instants: string[] = [];
+  for (const prop of meta.props as EntityProperty[]) {
+    if (prop.persist === false || prop.lazy || prop.formula || !prop.fieldNames?.length) continue;
+    const owning = prop.kind === ReferenceKind.SCALAR
+      || prop.kind === ReferenceKind.MANY_TO_ONE
+      || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner);
+    if (!owning) continue;
+    columns.push([prop.name, prop.fieldNames[0]]);
+    if (prop.kind === ReferenceKind.SCALAR && prop.runtimeType === 'Date') instants.push(prop.name);
+  }
+  shape = { table: meta.tableName, columns, instants, primaryKey: meta.primaryKeys[0] };
+  shapes.set(meta, shape);
+  return shape;
+}
+
+/** PostgreSQL's text form of a timestamptz ("2026-01-31 09:30:00.123+00") as a Date. */
+function instant(value: unknown): Date | null {
+  if (value === null || value === undefined || value instanceof Date) return (value as Date | null) ?? null;
+  const text = String(value);
+  return new Date(`${text.replace(' ', 'T')}${/[+-]\d{2}$/.test(text) ? ':00' : ''}`);
+}
+
+/**
+ * Reads an entity's table as plain rows. The entity's metadata is the one description of the
+ * table: column names and which columns hold instants come from it, never from a copy here.
+ */
+export class RowReader<T extends object> {
+  constructor(readonly entity: EntityClass<T>) {}
+
+  private shape(em: EntityManager): Shape {
+    return shapeOf(em.getMetadata().get(this.entity.name));
+  }
+
+  table(em: EntityManager): string {
+    return this.shape(em).table;
+  }
+
+  /** [property, column] of every column a row carries. */
+  columnPairs(em: EntityManager): readonly [string, string][] {
+    return this.shape(em).columns;
+  }
+
+  /** The select list over the table alias `alias`: every column, named as its property. */
+  columns(em: EntityManager, alias: string): string {
+    return this.shape(em).columns.map(([prop, column]) => `${alias}."${column}" as "${prop}"`).join(', ');
+  }
+
+  /** Completes rows as selected by `columns`: instants become Dates. */
+  finish(em: EntityManager, rows: Record<string, unknown>[]): Row<T>[] {
+    const { instants } = this.shape(em);
+    for (const row of rows) {
+      for (const p of instants) row[p] = instant(row[p]);
+    }
+    return rows as Row<T>[];
+  }
+
+  /** Rows by primary key, in one statement; missing ones are absent from the map. */
+  async byIds(em: EntityManager, ids: readonly string[]): Promise<Map<string, Row<T>>> {
+    const shape = this.shape(em);
+    const pk = shape.columns.find(([prop]) => prop === shape.primaryKey)![1];
+    const rows = await em.execute<Record<string, unknown>[]>(em.getKnex().raw(
+      `select ${this.columns(em, 't')} from "${shape.table}" t where t."${pk}" in (?)`, [[...ids]] as never[]));
+    const found = new Map<string, Row<T>>();
+    for (const row of this.finish(em, rows)) found.set(String((row as Record<string, unknown>)[shape.primaryKey]), row);
+    return found;
+  }
+}
+
+/** "Ada Lovelace": first and last name, either of which may be missing. */
+export function fullName(row: { firstName?: string | null; lastName?: string | null }): string {
+  return [row.firstName, row.lastName].filter(Boolean).join(' ');
+}
