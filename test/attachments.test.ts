@@ -100,10 +100,12 @@ describe('GET /attachments/:id access', () => {
   });
 
   test('anything a caller may not see is a 404 exactly like a missing or malformed id', async () => {
-    const missing = await download('00000000-0000-4000-8000-000000000000', s.users.admin.key);
-    const malformed = await download('not-a-uuid', s.users.admin.key);
-    const otherPartner = await download(partnerAttachment, s.users.partner2.key);
-    const staffOnly = await download(staffAttachment, s.users.partner.key);
+    // The same request id for all four, so that the bodies may be compared byte for byte.
+    const same = { 'x-request-id': 'probe' };
+    const missing = await download('00000000-0000-4000-8000-000000000000', s.users.admin.key, same);
+    const malformed = await download('not-a-uuid', s.users.admin.key, same);
+    const otherPartner = await download(partnerAttachment, s.users.partner2.key, same);
+    const staffOnly = await download(staffAttachment, s.users.partner.key, same);
     const bodies = [];
     for (const res of [missing, malformed, otherPartner, staffOnly]) {
       expect(res.status).toBe(404);

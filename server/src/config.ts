@@ -15,11 +15,29 @@ export interface Config {
   introspection: boolean;
   /** Requests a single API key may make per minute (0 turns throttling off). */
   rateLimitPerMinute: number;
+  /** Estimated cost (see common/limits.ts) a single API key may spend per minute (0: no budget). */
+  costLimitPerMinute: number;
+  /** Requests without a valid key one client IP may make per minute (0: no limit). */
+  authFailuresPerMinute: number;
+  /** How long a verified API key is remembered, in milliseconds (0: every request looks it up). */
+  apiKeyCacheMs: number;
   /** Database connection pool size. */
   dbPoolMax: number;
-  /** Browser origins allowed to call the API (CORS); `true` allows any origin. */
+  /**
+   * Browser origins allowed to call the API (CORS); `true` allows any origin. An origin may end
+   * in `:*` for any port. Unset: none in production; loopback and Apollo Sandbox otherwise.
+   */
   corsOrigins: true | string[];
 }
+
+/**
+ * Browser origins allowed by default outside production: pages on this machine, and Apollo
+ * Sandbox — on its own site and embedded in the landing page (its iframe's origin).
+ */
+export const DEVELOPMENT_ORIGINS = [
+  'http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*',
+  'https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com',
+];
 
 /**
  * Parses `env` into a {@link Config}. A missing or malformed variable stops the process with a
@@ -41,8 +59,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       INTROSPECTION: bool({ default: undefined }),
       // 100 a second per key: room for bulk scripts and test suites, a stop for runaway loops.
       RATE_LIMIT_PER_MINUTE: num({ default: 6000 }),
+      // 100 operations of the largest allowed cost a minute, or 1500 list pages of 25 leads.
+      COST_LIMIT_PER_MINUTE: num({ default: 1_000_000 }),
+      AUTH_FAILURES_PER_MINUTE: num({ default: 60 }),
+      API_KEY_CACHE_MS: num({ default: 5000 }),
       DB_POOL_MAX: num({ default: 10 }),
-      CORS_ORIGINS: str({ default: '*', desc: 'comma-separated browser origins allowed to call the API, or *' }),
+      CORS_ORIGINS: str({ default: undefined, desc: 'comma-separated browser origins allowed to call the API, or *' }),
     },
     {
       reporter: ({ errors }) => {
@@ -57,19 +79,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.DATABASE_URL && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
     throw new Error('Invalid configuration:\n  DATABASE_URL: must be a postgres:// or postgresql:// URL');
   }
-  if (e.RATE_LIMIT_PER_MINUTE < 0 || !Number.isInteger(e.RATE_LIMIT_PER_MINUTE)) {
-    throw new Error('Invalid configuration:\n  RATE_LIMIT_PER_MINUTE: must be a whole number ≥ 0');
+  for (const name of ['RATE_LIMIT_PER_MINUTE', 'COST_LIMIT_PER_MINUTE', 'AUTH_FAILURES_PER_MINUTE', 'API_KEY_CACHE_MS'] as const) {
+    if (e[name] < 0 || !Number.isInteger(e[name])) throw new Error(`Invalid configuration:\n  ${name}: must be a whole number ≥ 0`);
   }
   if (e.DB_POOL_MAX < 1 || !Number.isInteger(e.DB_POOL_MAX)) {
     throw new Error('Invalid configuration:\n  DB_POOL_MAX: must be a whole number ≥ 1');
   }
-  const origins = e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  const nodeEnv = e.NODE_ENV as Config['nodeEnv'];
+  const origins = e.CORS_ORIGINS === undefined
+    ? (nodeEnv === 'production' ? [] : DEVELOPMENT_ORIGINS)
+    : e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   for (const o of origins) {
-    if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) {
-      throw new Error(`Invalid configuration:\n  CORS_ORIGINS: "${o}" is not an origin such as https://app.example.com (or *)`);
+    if (o !== '*' && !/^https?:\/\/[^/\s*]+(:\*)?$/.test(o)) {
+      throw new Error(`Invalid configuration:\n  CORS_ORIGINS: "${o}" is not an origin such as https://app.example.com or http://localhost:* (or *)`);
     }
   }
-  const nodeEnv = e.NODE_ENV as Config['nodeEnv'];
   return {
     port: e.PORT,
     host: e.HOST,
@@ -79,7 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     introspection: e.INTROSPECTION ?? nodeEnv !== 'production',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    costLimitPerMinute: e.COST_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    apiKeyCacheMs: e.API_KEY_CACHE_MS,
     dbPoolMax: e.DB_POOL_MAX,
-    corsOrigins: origins.length === 0 || origins.includes('*') ? true : origins,
+    corsOrigins: origins.includes('*') ? true : origins,
   };
 }

@@ -8,6 +8,8 @@ export interface Context {
   em: EntityManager;
   /** The authenticated caller; requests without a valid key never reach a resolver. */
   actor: User;
+  /** The API key the request authenticated with (per-key throttling). */
+  apiKeyId?: string;
   requestId: string;
   log: Logger;
   /** Per-request DataLoaders by name; see `requestLoader`. */

@@ -1,17 +1,17 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import pino from 'pino';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { ensureDatabase } from './db/database';
 import { initOrm } from './db/orm';
 import { startEmbeddedPostgres } from './db/embedded';
+import { createLogger } from './http/logging';
 import { seedFirstStart } from './db/seed';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = pino({ level: config.logLevel });
+  const log = createLogger(config.logLevel);
   let databaseUrl = config.databaseUrl;
   let stopEmbedded: (() => Promise<void>) | undefined;
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createApp, type App } from '../../server/src/app';
+import { createApp, type App, type AppOptions } from '../../server/src/app';
 import { loadConfig, type Config } from '../../server/src/config';
 import { Role } from '../../server/src/common/enums';
 import { ensureDatabase } from '../../server/src/db/database';
@@ -36,7 +36,9 @@ export interface TestServer {
  * A real server on its own PostgreSQL database, cloned from the migrated template that the
  * global setup made. Each test file calls this once in `beforeAll`.
  */
-export async function startTestServer(opts: { rateLimitPerMinute?: number; config?: Partial<Config> } = {}): Promise<TestServer> {
+export async function startTestServer(opts: {
+  rateLimitPerMinute?: number; config?: Partial<Config>; app?: Pick<AppOptions, 'logger' | 'sandboxApiKey'>;
+} = {}): Promise<TestServer> {
   const adminUrl = process.env.LEADS_TEST_ADMIN_URL;
   const template = process.env.LEADS_TEST_TEMPLATE;
   if (!adminUrl || !template) throw new Error('the jest global setup did not run');
@@ -46,9 +48,10 @@ export async function startTestServer(opts: { rateLimitPerMinute?: number; confi
   const sql: string[] = [];
   const config = {
     ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    port: 0, host: '127.0.0.1', rateLimitPerMinute: opts.rateLimitPerMinute ?? 0, dbPoolMax: 30, ...opts.config,
+    port: 0, host: '127.0.0.1', rateLimitPerMinute: opts.rateLimitPerMinute ?? 0, costLimitPerMinute: 0, authFailuresPerMinute: 0,
+    dbPoolMax: 30, ...opts.config,
   };
-  const app = await createApp({ config, databaseUrl, onQuery: (q) => sql.push(q) });
+  const app = await createApp({ config, databaseUrl, onQuery: (q) => sql.push(q), ...opts.app });
   const url = `${await app.listen()}/graphql`;
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();

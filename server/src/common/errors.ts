@@ -29,6 +29,8 @@ export enum ApiErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
   THROTTLED = 'THROTTLED',
+  /** A path that names nothing, or an attachment the caller may not see. */
+  NOT_FOUND = 'NOT_FOUND',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

@@ -1,15 +1,39 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import type { ApolloServerPlugin } from '@apollo/server';
-import { getNullableType, GraphQLError, isListType, type GraphQLSchema, type ValidationContext } from 'graphql';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import {
+  getNullableType, GraphQLError, isListType, parse, visit, type DocumentNode, type GraphQLSchema, type ValidationContext,
+} from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { ApiErrorCode, badUserInput } from './errors';
 import { pageSize } from './pagination';
+import { MAX_ATTACHMENT_BYTES } from '../timeline/attachment.content';
 
 export const MAX_DEPTH = 10;
 export const MAX_ALIASES = 15;
 /** Each field costs 1; a field with `first` costs its children × `first`. */
 export const MAX_COST = 10_000;
+/**
+ * Bounds on the document itself, checked before it is validated: GraphQL validation is
+ * quadratic in the fields (and fragments) of a selection set (10,000 repeated fields take seconds of CPU), so
+ * a document is refused by size first. At these limits the slowest document validates in about
+ * 25 ms. The SDK's largest operation with its fragments selects 118 fields; all its operations
+ * together have 1,286 tokens and 29 operations.
+ */
+export const MAX_TOKENS = 3000;
+/** Field selections and fragment spreads (inline or named), as written in the document. */
+export const MAX_SELECTIONS = 200;
+export const MAX_OPERATIONS = 10;
+/**
+ * Attachment content a response may carry: 60 MiB, 30 attachments of the largest size. Each
+ * `contentBase64` costs its share of {@link MAX_COST}, so that a page of 100 attachments, or 15
+ * aliases of such pages, is refused before anything runs, while a timeline page of 25 fits.
+ */
+export const MAX_CONTENT_BYTES_PER_RESPONSE = 60 * 1024 * 1024;
+/** Fields that return large data, by `Type.field`, and what each costs instead of 1. */
+export const FIELD_WEIGHTS: Record<string, number> = {
+  'Attachment.contentBase64': Math.ceil((MAX_COST * MAX_ATTACHMENT_BYTES) / MAX_CONTENT_BYTES_PER_RESPONSE),
+};
 /** Ids one qualifyLeads call may name, and ids any other list argument may name. */
 export const MAX_QUALIFY_IDS = 1000;
 export const MAX_ID_LIST = 100;
@@ -31,6 +55,32 @@ const reject = [(ctx: ValidationContext | null, error: GraphQLError) => {
   ctx?.reportError(tooComplex(error.message.replace(/^Syntax Error: /, '')));
 }];
 
+/**
+ * Checks a document's size before it is validated or run: at most {@link MAX_TOKENS} tokens
+ * (the parser stops counting there), {@link MAX_SELECTIONS} selections (fields and fragment spreads) as written and
+ * {@link MAX_OPERATIONS} operations. Returns the refusal, or null when the document fits or
+ * does not parse (Apollo reports syntax errors itself).
+ */
+export function documentTooLarge(source: string): GraphQLError | null {
+  let document: DocumentNode;
+  try {
+    document = parse(source, { maxTokens: MAX_TOKENS, noLocation: true });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : '';
+    return /Document contains more tha[nt] \d+ tokens/.test(message)
+      ? tooComplex(`The document has more than ${MAX_TOKENS} tokens, the limit`) : null;
+  }
+  let selections = 0;
+  let operations = 0;
+  const select = () => { selections += 1; };
+  visit(document, { Field: select, FragmentSpread: select, InlineFragment: select, OperationDefinition() { operations += 1; } });
+  if (selections > MAX_SELECTIONS) {
+    return tooComplex(`The document has ${selections} field selections and fragment spreads, over the limit of ${MAX_SELECTIONS}`);
+  }
+  if (operations > MAX_OPERATIONS) return tooComplex(`The document has ${operations} operations, over the limit of ${MAX_OPERATIONS}`);
+  return null;
+}
+
 /** Validation rules for depth and aliases; they run before anything executes. */
 export const limitRules = [
   maxDepthRule({ n: MAX_DEPTH, ignoreIntrospection: true, flattenFragments: true, onReject: reject, propagateOnRejection: false }),
@@ -45,6 +95,8 @@ export const ASSUMED_LIST_SIZE = 10;
  * by {@link ASSUMED_LIST_SIZE}, so that lists nested in pages are not free.
  */
 const pagedEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  const weight = FIELD_WEIGHTS[`${type.name}.${field.name}`];
+  if (weight !== undefined) return weight + childComplexity;
   if (!field.args.some((a) => a.name === 'first')) {
     // A connection's edges and nodes are the page already counted by its `first`.
     const paged = type.name.endsWith('Connection');
@@ -58,13 +110,14 @@ const pagedEstimator: ComplexityEstimator = ({ type, field, args, childComplexit
 
 /**
  * Refuses an operation whose estimated cost is over {@link MAX_COST} once its variables are
- * known, before any resolver runs.
+ * known, before any resolver runs; then `spend` charges the cost to the caller's budget (and
+ * may refuse it in turn).
  */
-export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
+export function costLimitPlugin<C extends BaseContext>(schema: GraphQLSchema, spend?: (context: C, cost: number) => Promise<void>): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, operationName }) {
+        async didResolveOperation({ request, document, operationName, contextValue }) {
           let cost: number;
           try {
             cost = getComplexity({
@@ -80,6 +133,7 @@ export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
           if (cost > MAX_COST) {
             throw tooComplex(`The query's estimated cost is ${cost}, over the limit of ${MAX_COST}; ask for smaller pages or fewer nested lists`);
           }
+          await spend?.(contextValue, cost);
         },
       };
     },

@@ -29,5 +29,25 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   },
 });
 
-/** ISO-8601 UTC timestamps (`2026-01-31T09:30:00.000Z`). */
-export const DateTimeScalar = DateTimeResolver;
+/** The instants every input timestamp must lie between: years 1 to 9999, which PostgreSQL stores. */
+export const MIN_DATE = new Date('0001-01-01T00:00:00.000Z');
+export const MAX_DATE = new Date('9999-12-31T23:59:59.999Z');
+
+function inRange(value: unknown): unknown {
+  if (value instanceof Date && (value < MIN_DATE || value > MAX_DATE)) {
+    throw new GraphQLError(`DateTime must be between ${MIN_DATE.toISOString()} and ${MAX_DATE.toISOString()}; got ${value.toISOString()}`);
+  }
+  return value;
+}
+
+/**
+ * ISO-8601 UTC timestamps (`2026-01-31T09:30:00.000Z`): graphql-scalars' DateTime, limited to
+ * years 1..9999 so that an input such as year 0000 is refused as input (BAD_USER_INPUT) rather
+ * than failing in the database.
+ */
+const base = DateTimeResolver.toConfig();
+export const DateTimeScalar = new GraphQLScalarType({
+  ...base,
+  parseValue: (value) => inRange(base.parseValue!(value)),
+  parseLiteral: (ast, variables) => inRange(base.parseLiteral!(ast, variables)),
+});

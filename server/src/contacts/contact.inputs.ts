@@ -17,7 +17,7 @@ export class CreateContactInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(100) jobTitle?: string | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @Matches(PHONE, { message: 'businessPhone must be a phone number' })
+  @IsOptional() @MaxLength(50) @Matches(PHONE, { message: 'businessPhone must be a phone number' })
   businessPhone?: string | null;
 
   @Field(() => ID, { nullable: true }) @IsOptional() accountId?: string | null;

@@ -4,7 +4,7 @@ import { UserErrorCode } from '../common/enums';
 import { ApiErrorCode, badUserInput, userError } from '../common/errors';
 import type { Context } from '../context';
 import { payloadWithError } from './idempotency.payload';
-import { claimKey, completeKey, releaseKey, requestHash } from './idempotency.store';
+import { claimKey, completeKey, releaseKey, requestHash, TooDeepError } from './idempotency.store';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
@@ -28,15 +28,21 @@ export function idempotencyPlugin(schema: GraphQLSchema): ApolloServerPlugin<Con
       const key = request.http?.headers.get(IDEMPOTENCY_HEADER);
       if (key === undefined) return;
       let claimed = false;
+      let hash = '';
       return {
-        async didResolveOperation({ operation }) {
-          if (operation?.operation === 'mutation' && !KEY_FORMAT.test(key)) {
-            throw badUserInput('Idempotency-Key must be 1..255 visible ASCII characters', 'Idempotency-Key');
+        async didResolveOperation({ operation, request: req }) {
+          if (operation?.operation !== 'mutation') return;
+          if (!KEY_FORMAT.test(key)) throw badUserInput('Idempotency-Key must be 1..255 visible ASCII characters', 'Idempotency-Key');
+          try {
+            hash = requestHash(req.query, req.operationName, req.variables);
+          } catch (err) {
+            if (err instanceof TooDeepError) throw badUserInput(err.message, 'variables');
+            throw err;
           }
         },
         async responseForOperation({ operation, document, request: req, contextValue }) {
           if (operation.operation !== 'mutation') return null;
-          const claim = await claimKey(contextValue.em, contextValue.actor.id, key, requestHash(req.query, req.operationName, req.variables));
+          const claim = await claimKey(contextValue.em, contextValue.actor.id, key, hash);
           switch (claim.kind) {
             case 'new':
               claimed = true;

@@ -16,17 +16,29 @@ export type Claim =
   | { kind: 'reused' }
   | { kind: 'busy' };
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
+/** How deep variables may nest to be hashed; the deepest input type of the schema nests 4 levels. */
+export const MAX_VARIABLES_DEPTH = 32;
+
+export class TooDeepError extends Error {}
+
+/** `value` with its object keys sorted, as JSON; deeper than {@link MAX_VARIABLES_DEPTH}, a TooDeepError. */
+function canonical(value: unknown, depth = 0): string {
+  if (depth > MAX_VARIABLES_DEPTH) throw new TooDeepError(`Variables may nest at most ${MAX_VARIABLES_DEPTH} levels deep`);
+  if (Array.isArray(value)) return `[${value.map((v) => canonical(v, depth + 1)).join(',')}]`;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k], depth + 1)}`).join(',')}}`;
   }
-  return value;
+  return JSON.stringify(value) ?? 'null';
 }
 
-/** What makes two requests "the same": the document, the operation name and the variables. */
+/**
+ * What makes two requests "the same": the document, the operation name and the variables, in
+ * a canonical form (object keys sorted). Throws TooDeepError for variables nested deeper than
+ * {@link MAX_VARIABLES_DEPTH}, before any deep recursion could overflow the stack.
+ */
 export function requestHash(query: string | undefined, operationName: string | null | undefined, variables: unknown): string {
-  return createHash('sha256').update(JSON.stringify([query ?? '', operationName ?? null, canonical(variables ?? {})])).digest('hex');
+  return createHash('sha256').update(`[${JSON.stringify(query ?? '')},${JSON.stringify(operationName ?? null)},${canonical(variables ?? {})}]`).digest('hex');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -32,11 +32,11 @@ export abstract class LeadFieldsInput {
   email?: string | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @Matches(PHONE, { message: 'businessPhone must be a phone number' })
+  @IsOptional() @MaxLength(50) @Matches(PHONE, { message: 'businessPhone must be a phone number' })
   businessPhone?: string | null;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @Matches(PHONE, { message: 'mobilePhone must be a phone number' })
+  @IsOptional() @MaxLength(50) @Matches(PHONE, { message: 'mobilePhone must be a phone number' })
   mobilePhone?: string | null;
 
   @Field(() => String, { nullable: true })

@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Role } from '../common/enums';
 import { ApiKey } from './api-key.entity';
+import { REVOCATION_CHANNEL } from './api-key-cache';
 import { generateApiKey, hashApiKey } from './api-keys';
 import { User } from './user.entity';
 
@@ -53,6 +54,8 @@ export class UserService {
       if (key.revokedAt) throw new Error(`the key ${prefix} was already revoked at ${key.revokedAt.toISOString()}`);
       key.revokedAt = new Date();
       await em.flush();
+      // Every running service forgets the key at once (delivered when this commits).
+      await em.execute('select pg_notify(?, ?)', [REVOCATION_CHANNEL, key.hash]);
       return { id: key.user.id, prefix, revokedAt: key.revokedAt.toISOString() };
     });
   }
