@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badUserInput } from './errors';
 import { cursorValueFits, decodeCursor, isoInstant, toConnection, type ConnectionShape, type CursorValue } from './pagination';
+import { keepPrefetched, prefetchColumns, type Prefetch } from './prefetch';
 import type { Row, RowReader } from './rows';
 
 export interface SortKey {
@@ -21,6 +22,8 @@ export interface KeysetQuery {
   after?: string | null;
   /** Names the ordering, so that a cursor of one ordering is refused by another. */
   tag: string;
+  /** Related rows to fetch with each row of the page, in the same statement. */
+  prefetch?: Prefetch[];
 }
 
 /**
@@ -62,10 +65,12 @@ export async function keysetPage<T extends object>(em: EntityManager, rows: RowR
   const order = keys.map((k) => `${k} ${q.direction}`).join(', ');
   const knex = em.getKnex();
   const found: Record<string, unknown>[] = await em.execute(knex.raw(
-    `select ${rows.columns(em, a)}, ${select} from "${table}" ${a} where ${pageWhere} order by ${order} limit ?`,
+    `select ${rows.columns(em, a)}, ${select}${q.prefetch?.length ? `, ${prefetchColumns(em, rows, a, q.prefetch)}` : ''}
+     from "${table}" ${a} where ${pageWhere} order by ${order} limit ?`,
     [...params, q.first + 1] as never[]));
   const sortOf = new Map<Row<T>, CursorValue[]>();
   const values = found.map((row) => sortValues(q.sort, row));
+  keepPrefetched(em, found, q.prefetch ?? []);
   const nodes = rows.finish(em, found);
   nodes.forEach((node, i) => sortOf.set(node, values[i]));
   return toConnection(nodes, q.first, q.after, q.tag, (n) => [...(sortOf.get(n) ?? []), (n as { id: string }).id], async () => {
@@ -82,7 +87,7 @@ export function likePattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export interface ParentKeysetQuery extends Omit<KeysetQuery, 'where' | 'params' | 'tag'> {
+export interface ParentKeysetQuery extends Omit<KeysetQuery, 'where' | 'params' | 'tag' | 'prefetch'> {
   /** The table's column names come from the reader; this is the parent's, e.g. `entity_id`. */
   /** The column that names a row's parent, e.g. `entity_id`. */
   parentColumn: string;

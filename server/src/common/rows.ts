@@ -17,6 +17,8 @@ interface Shape {
   table: string;
   /** [property, column] of every column a row carries, lazy ones (file bodies) excepted. */
   columns: [string, string][];
+  /** Properties whose values must reach JavaScript as text to stay exact (decimals, big integers). */
+  exact: Set<string>;
   /** Properties that PostgreSQL returns as text but rows carry as Dates. */
   instants: string[];
   primaryKey: string;
@@ -29,6 +31,7 @@ function shapeOf(meta: EntityMetadata): Shape {
   if (shape) return shape;
   const columns: [string, string][] = [];
   const instants: string[] = [];
+  const exact = new Set<string>();
   for (const prop of meta.props as EntityProperty[]) {
     if (prop.persist === false || prop.lazy || prop.formula || !prop.fieldNames?.length) continue;
     const owning = prop.kind === ReferenceKind.SCALAR
@@ -37,8 +40,9 @@ function shapeOf(meta: EntityMetadata): Shape {
     if (!owning) continue;
     columns.push([prop.name, prop.fieldNames[0]]);
     if (prop.kind === ReferenceKind.SCALAR && prop.runtimeType === 'Date') instants.push(prop.name);
+    if (prop.kind === ReferenceKind.SCALAR && /^(decimal|numeric|bigint)/i.test(String(prop.columnTypes?.[0] ?? prop.type))) exact.add(prop.name);
   }
-  shape = { table: meta.tableName, columns, instants, primaryKey: meta.primaryKeys[0] };
+  shape = { table: meta.tableName, columns, exact, instants, primaryKey: meta.primaryKeys[0] };
   shapes.set(meta, shape);
   return shape;
 }
@@ -73,6 +77,34 @@ export class RowReader<T extends object> {
   /** The select list over the table alias `alias`: every column, named as its property. */
   columns(em: EntityManager, alias: string): string {
     return this.shape(em).columns.map(([prop, column]) => `${alias}."${column}" as "${prop}"`).join(', ');
+  }
+
+  /** The primary key's column. */
+  idColumn(em: EntityManager): string {
+    return this.column(em, this.shape(em).primaryKey);
+  }
+
+  /** The column that holds property `prop` (for a relation, its foreign key). */
+  column(em: EntityManager, prop: string): string {
+    const found = this.shape(em).columns.find(([p]) => p === prop);
+    if (!found) throw new Error(`${this.entity.name} has no column for ${prop}`);
+    return found[1];
+  }
+
+  /**
+   * A JSON object of the row of alias `alias`, keyed by property like `columns` (decimals as
+   * text, so that money stays exact), with `extra` [key, SQL] pairs appended. PostgreSQL's
+   * json_build_object takes at most 100 arguments, so larger rows are built in parts.
+   */
+  json(em: EntityManager, alias: string, extra: [string, string][] = []): string {
+    const { columns, exact } = this.shape(em);
+    const pairs = [
+      ...columns.map(([prop, column]): [string, string] => [prop, `${alias}."${column}"${exact.has(prop) ? '::text' : ''}`]),
+      ...extra,
+    ].map(([key, sql]) => `'${key}', ${sql}`);
+    const parts: string[] = [];
+    for (let i = 0; i < pairs.length; i += 50) parts.push(`json_build_object(${pairs.slice(i, i + 50).join(', ')})`);
+    return parts.length === 1 ? parts[0] : `(${parts.map((p) => `${p}::jsonb`).join(' || ')})::json`;
   }
 
   /** Completes rows as selected by `columns`: instants become Dates. */

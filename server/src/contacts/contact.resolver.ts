@@ -6,6 +6,7 @@ import { visibleLead } from '../access/visible';
 import { UserError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { loadRelated, rowsById } from '../common/loaders';
+import { prefetchedOr } from '../common/prefetch';
 import { connectionType, emptyConnection, pageSize, type ConnectionShape } from '../common/pagination';
 import { fullName, type Readable, type Row } from '../common/rows';
 import { searchTerm } from '../common/search';
@@ -58,8 +59,8 @@ export class ContactResolver {
   }
 
   @FieldResolver(() => Account, { nullable: true })
-  account(@Root() contact: Readable<Contact>, @Ctx() ctx: Context): Promise<Row<Account> | null> {
-    return loadRelated(ctx, accountRows, contact.account);
+  account(@Root() contact: Readable<Contact>, @Ctx() ctx: Context): Row<Account> | null | Promise<Row<Account> | null> {
+    return prefetchedOr(contact, 'account', () => loadRelated(ctx, accountRows, contact.account));
   }
 
   @FieldResolver(() => Lead, { nullable: true })

@@ -1,5 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { leadVisibility } from '../access/policy';
+import { leadVisibility, readsLeadsOnly } from '../access/policy';
+import { accountRows } from '../accounts/account.queries';
+import type { Prefetch } from '../common/prefetch';
+import { contactRows } from '../contacts/contact.queries';
+import { opportunityRows } from '../opportunities/opportunity.queries';
+import { stakeholderRows } from '../stakeholders/stakeholder.queries';
+import { userRows } from '../users/user.queries';
 import { LeadOrderField, OrderDirection } from '../common/enums';
 import { searchTerm } from '../common/search';
 import { isUuid } from '../common/ids';
@@ -22,10 +28,42 @@ const SORT_KEYS: Record<LeadOrderField, SortKey> = {
   [LeadOrderField.RATING]: { sql: 'l.rating_rank', cast: 'int' },
 };
 
+/** The fields a response asks of each node, by name, as `graphql-fields` gives them. */
+export type Selection = { [field: string]: Selection };
+
+/**
+ * What to fetch with each lead of a page, from the fields asked of it: its owner, and (for
+ * callers who may see around leads) its stakeholders with their contacts and accounts, and the
+ * records it names. What is not asked for is not read.
+ */
+export function leadPrefetch(actor: User, node: Selection): Prefetch[] {
+  const specs: Prefetch[] = [];
+  if (node.owner) specs.push({ field: 'owner', reader: userRows, join: { one: 'owner' } });
+  if (readsLeadsOnly(actor)) return specs;
+  const contact = (field: string, property: string, selection: Selection): Prefetch => ({
+    field, reader: contactRows, join: { one: property },
+    nested: selection.account ? [{ field: 'account', reader: accountRows, join: { one: 'account' } }] : [],
+  });
+  if (node.stakeholders) {
+    specs.push({
+      field: 'stakeholders', reader: stakeholderRows, join: { many: 'lead', orderBy: ['createdAt', 'id'] },
+      nested: node.stakeholders.contact ? [contact('contact', 'contact', node.stakeholders.contact)] : [],
+    });
+  }
+  for (const field of ['account', 'existingAccount'] as const) {
+    if (node[field]) specs.push({ field, reader: accountRows, join: { one: field } });
+  }
+  for (const field of ['contact', 'existingContact'] as const) {
+    if (node[field]) specs.push(contact(field, field, node[field]));
+  }
+  if (node.qualifyingOpportunity) specs.push({ field: 'qualifyingOpportunity', reader: opportunityRows, join: { one: 'qualifyingOpportunity' } });
+  return specs;
+}
+
 /** The `leads` query: filtered, visible to the caller, ordered, keyset-paginated. */
 export async function findLeads(
   em: EntityManager, actor: User,
-  args: { first: number; after?: string | null; filter?: LeadFilter | null; orderBy?: LeadOrder | null },
+  args: { first: number; after?: string | null; filter?: LeadFilter | null; orderBy?: LeadOrder | null; prefetch?: Prefetch[] },
 ): Promise<ConnectionShape<Row<Lead>>> {
   const field = args.orderBy?.field ?? LeadOrderField.CREATED_AT;
   const direction = args.orderBy?.direction ?? OrderDirection.DESC;
@@ -52,6 +90,6 @@ export async function findLeads(
   return keysetPage(em, leadRows, {
     alias: 'l', sort: [SORT_KEYS[field]], direction: direction === OrderDirection.ASC ? 'asc' : 'desc',
     where: where.length ? where.join(' and ') : 'true', params, first: args.first, after: args.after,
-    tag: `lead:${field}:${direction}`,
+    tag: `lead:${field}:${direction}`, prefetch: args.prefetch,
   });
 }

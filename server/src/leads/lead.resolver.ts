@@ -1,4 +1,6 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import graphqlFields from 'graphql-fields';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Account } from '../accounts/account.entity';
 import { accountRows } from '../accounts/account.queries';
 import { canReadLead, STAFF } from '../access/policy';
@@ -7,6 +9,7 @@ import { assertListLimit, MAX_ID_LIST } from '../common/limits';
 import { isUuid } from '../common/ids';
 import { loadRelated, rowsById } from '../common/loaders';
 import { Money, money } from '../common/money';
+import { prefetchedOr } from '../common/prefetch';
 import { pageSize, type ConnectionShape } from '../common/pagination';
 import { fullName, type Readable, type Row } from '../common/rows';
 import { Contact } from '../contacts/contact.entity';
@@ -19,7 +22,7 @@ import { userRows } from '../users/user.queries';
 import { Lead } from './lead.entity';
 import { AssignLeadsInput, CreateLeadInput, LeadFilter, LeadOrder, UpdateLeadInput } from './lead.inputs';
 import { Address, AssignLeadsPayload, CreateLeadPayload, LeadConnection, UpdateLeadPayload } from './lead.payloads';
-import { findLeads, leadRows } from './lead.queries';
+import { findLeads, leadPrefetch, leadRows, type Selection } from './lead.queries';
 import { LeadService } from './lead.service';
 
 /** The code a currency reference names: an entity's reference, or a plain row's column. */
@@ -46,8 +49,11 @@ export class LeadResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('filter', () => LeadFilter, { nullable: true }) filter?: LeadFilter | null,
     @Arg('orderBy', () => LeadOrder, { nullable: true }) orderBy?: LeadOrder | null,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<ConnectionShape<Row<Lead>>> {
-    return findLeads(ctx.em, ctx.actor, { first: pageSize(first), after, filter, orderBy });
+    const asked = info ? graphqlFields(info) as Selection : {};
+    const node = { ...asked.nodes, ...asked.edges?.node };
+    return findLeads(ctx.em, ctx.actor, { first: pageSize(first), after, filter, orderBy, prefetch: leadPrefetch(ctx.actor, node) });
   }
 
   @Authorized()
@@ -90,32 +96,32 @@ export class LeadResolver {
   }
 
   @FieldResolver(() => User)
-  owner(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Promise<Row<User> | null> {
-    return loadRelated(ctx, userRows, lead.owner);
+  owner(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Row<User> | null | Promise<Row<User> | null> {
+    return prefetchedOr(lead, 'owner', () => loadRelated(ctx, userRows, lead.owner));
   }
 
   @FieldResolver(() => Account, { nullable: true })
-  existingAccount(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Promise<Row<Account> | null> {
-    return relatedRecord(ctx, accountRows, lead.existingAccount);
+  existingAccount(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Row<Account> | null | Promise<Row<Account> | null> {
+    return prefetchedOr(lead, 'existingAccount', () => relatedRecord(ctx, accountRows, lead.existingAccount));
   }
 
   @FieldResolver(() => Contact, { nullable: true })
-  existingContact(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Promise<Row<Contact> | null> {
-    return relatedRecord(ctx, contactRows, lead.existingContact);
+  existingContact(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Row<Contact> | null | Promise<Row<Contact> | null> {
+    return prefetchedOr(lead, 'existingContact', () => relatedRecord(ctx, contactRows, lead.existingContact));
   }
 
   @FieldResolver(() => Account, { nullable: true, description: 'The account created or linked by qualify.' })
-  account(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Promise<Row<Account> | null> {
-    return relatedRecord(ctx, accountRows, lead.account);
+  account(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Row<Account> | null | Promise<Row<Account> | null> {
+    return prefetchedOr(lead, 'account', () => relatedRecord(ctx, accountRows, lead.account));
   }
 
   @FieldResolver(() => Contact, { nullable: true, description: 'The contact created or linked by qualify.' })
-  contact(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Promise<Row<Contact> | null> {
-    return relatedRecord(ctx, contactRows, lead.contact);
+  contact(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Row<Contact> | null | Promise<Row<Contact> | null> {
+    return prefetchedOr(lead, 'contact', () => relatedRecord(ctx, contactRows, lead.contact));
   }
 
   @FieldResolver(() => Opportunity, { nullable: true, description: 'Set by qualify.' })
-  qualifyingOpportunity(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Promise<Row<Opportunity> | null> {
-    return relatedRecord(ctx, opportunityRows, lead.qualifyingOpportunity);
+  qualifyingOpportunity(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Row<Opportunity> | null | Promise<Row<Opportunity> | null> {
+    return prefetchedOr(lead, 'qualifyingOpportunity', () => relatedRecord(ctx, opportunityRows, lead.qualifyingOpportunity));
   }
 }

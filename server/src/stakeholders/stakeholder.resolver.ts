@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { readsLeadsOnly, STAFF } from '../access/policy';
 import { loadRelated } from '../common/loaders';
+import { prefetchedOr } from '../common/prefetch';
 import type { Readable, Row } from '../common/rows';
 import { Contact } from '../contacts/contact.entity';
 import { contactRows } from '../contacts/contact.queries';
@@ -35,16 +36,16 @@ export class StakeholderResolver {
   }
 
   @FieldResolver(() => Contact)
-  contact(@Root() stakeholder: Readable<Stakeholder>, @Ctx() ctx: Context): Promise<Row<Contact> | null> {
-    return loadRelated(ctx, contactRows, stakeholder.contact);
+  contact(@Root() stakeholder: Readable<Stakeholder>, @Ctx() ctx: Context): Row<Contact> | null | Promise<Row<Contact> | null> {
+    return prefetchedOr(stakeholder, 'contact', () => loadRelated(ctx, contactRows, stakeholder.contact));
   }
 }
 
 @Resolver(() => Lead)
 export class LeadStakeholdersResolver {
   @FieldResolver(() => [Stakeholder], { description: 'Oldest first. Empty for a PARTNER, which sees leads and nothing else.' })
-  async stakeholders(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Promise<Row<Stakeholder>[]> {
+  stakeholders(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Row<Stakeholder>[] | Promise<Row<Stakeholder>[]> {
     if (readsLeadsOnly(ctx.actor)) return [];
-    return stakeholdersOf(ctx, 'lead').load(lead.id);
+    return prefetchedOr(lead, 'stakeholders', () => stakeholdersOf(ctx, 'lead').load(lead.id));
   }
 }
