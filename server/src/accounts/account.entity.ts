@@ -11,7 +11,7 @@ export function normaliseCompanyName(name: string): string {
   return name.toLowerCase().replace(/\s+/g, '');
 }
 
-@ObjectType({ description: 'A company, created or linked when a lead is qualified.' })
+@ObjectType({ simpleResolvers: true, description: 'A company, created or linked when a lead is qualified.' })
 @Entity({ tableName: 'account' })
 export class Account {
   @Field(() => ID)

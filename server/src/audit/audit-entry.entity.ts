@@ -3,7 +3,7 @@ import { Entity, type Opt, Index, ManyToOne, PrimaryKey, Property, type Ref } fr
 import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../users/user.entity';
 
-@ObjectType({ description: 'One changed field of an audited change, with values rendered as text.' })
+@ObjectType({ simpleResolvers: true, description: 'One changed field of an audited change, with values rendered as text.' })
 export class FieldChange {
   @Field(() => String)
   field!: string;
@@ -18,7 +18,7 @@ export class FieldChange {
 /**
  * One audited change. `entityId` is deliberately not a foreign key: entries outlive the lead.
  */
-@ObjectType({ description: 'An audited change: who, when, what, and the changed fields.' })
+@ObjectType({ simpleResolvers: true, description: 'An audited change: who, when, what, and the changed fields.' })
 @Entity({ tableName: 'audit_entry' })
 @Index({ name: 'audit_entry_entity_idx', properties: ['entityId', 'at', 'id'] })
 export class AuditEntry {

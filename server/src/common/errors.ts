@@ -3,7 +3,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { UserErrorCode } from './enums';
 
 /** A business-rule failure, returned in a payload rather than thrown. */
-@ObjectType({ description: 'A business-rule failure of a mutation; the mutation wrote nothing for it.' })
+@ObjectType({ simpleResolvers: true, description: 'A business-rule failure of a mutation; the mutation wrote nothing for it.' })
 export class UserError {
   @Field(() => UserErrorCode)
   code!: UserErrorCode;

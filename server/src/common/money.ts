@@ -3,7 +3,7 @@ import { Field, InputType, ObjectType } from 'type-graphql';
 import { DecimalScalar } from './scalars';
 import { IsMoneyAmount } from './validators';
 
-@ObjectType({ description: 'An amount of money in a currency.' })
+@ObjectType({ simpleResolvers: true, description: 'An amount of money in a currency.' })
 export class Money {
   @Field(() => DecimalScalar)
   amount!: string;

@@ -6,7 +6,7 @@ import { unstorable } from './text';
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
 
-@ObjectType({ description: 'Where a page sits in its connection.' })
+@ObjectType({ simpleResolvers: true, description: 'Where a page sits in its connection.' })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -35,7 +35,7 @@ export interface ConnectionShape<T> {
  * union from `createUnionType`).
  */
 export function connectionType<T extends object>(name: string, node: () => ClassType<T> | object) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field(() => String)
     cursor!: string;
@@ -44,7 +44,7 @@ export function connectionType<T extends object>(name: string, node: () => Class
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${name} items with cursors.` })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${name} items with cursors.` })
   class Connection implements ConnectionShape<T> {
     @Field(() => [Edge])
     edges!: Edge[];

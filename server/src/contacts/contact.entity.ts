@@ -5,7 +5,7 @@ import type { Account } from '../accounts/account.entity';
 import type { Lead } from '../leads/lead.entity';
 import { User } from '../users/user.entity';
 
-@ObjectType({ description: 'A person: a stakeholder of a lead, or the contact created by qualifying one.' })
+@ObjectType({ simpleResolvers: true, description: 'A person: a stakeholder of a lead, or the contact created by qualifying one.' })
 @Entity({ tableName: 'contact' })
 @Index({ name: 'contact_email_lower_idx', expression: 'create index "contact_email_lower_idx" on "contact" (lower("email"))' })
 export class Contact {

@@ -2,7 +2,7 @@ import { Entity, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../common/scalars';
 
-@ObjectType({ description: 'A currency and its exchange rate against the base currency.' })
+@ObjectType({ simpleResolvers: true, description: 'A currency and its exchange rate against the base currency.' })
 @Entity({ tableName: 'currency' })
 export class Currency {
   [PrimaryKeyProp]?: 'code';

@@ -15,7 +15,7 @@ import { User } from '../users/user.entity';
  * A potential sale. Persistence and GraphQL type in one class: only `@Field` members are public;
  * relations are exposed by `LeadResolver` field resolvers so that they load in batches.
  */
-@ObjectType({ description: 'A potential customer, to be qualified into an opportunity or disqualified.' })
+@ObjectType({ simpleResolvers: true, description: 'A potential customer, to be qualified into an opportunity or disqualified.' })
 @Entity({ tableName: 'lead' })
 @Index({ name: 'lead_created_at_idx', properties: ['createdAt', 'id'] })
 @Index({ name: 'lead_updated_at_idx', properties: ['updatedAt', 'id'] })

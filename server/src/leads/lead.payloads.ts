@@ -21,7 +21,7 @@ export class AssignLeadsPayload {
   @Field(() => [UserError]) userErrors!: UserError[];
 }
 
-@ObjectType({ description: 'A postal address.' })
+@ObjectType({ simpleResolvers: true, description: 'A postal address.' })
 export class Address {
   @Field(() => String, { nullable: true }) line1!: string | null;
   @Field(() => String, { nullable: true }) line2!: string | null;

@@ -8,7 +8,7 @@ import { Currency } from '../currencies/currency.entity';
 import type { Lead } from '../leads/lead.entity';
 import { User } from '../users/user.entity';
 
-@ObjectType({ description: 'A potential sale created by qualifying a lead.' })
+@ObjectType({ simpleResolvers: true, description: 'A potential sale created by qualifying a lead.' })
 @Entity({ tableName: 'opportunity' })
 export class Opportunity {
   @Field(() => ID)

@@ -10,7 +10,7 @@ import type { Opportunity } from '../opportunities/opportunity.entity';
  * A contact connected to a lead, or to an opportunity (qualifying copies a lead's stakeholders),
  * with a role. Exactly one of `lead` / `opportunity` is set.
  */
-@ObjectType({ description: 'A contact connected to a lead or an opportunity with a role.' })
+@ObjectType({ simpleResolvers: true, description: 'A contact connected to a lead or an opportunity with a role.' })
 @Entity({ tableName: 'stakeholder' })
 @Unique({ name: 'stakeholder_lead_contact_unique', properties: ['lead', 'contact'] })
 @Unique({ name: 'stakeholder_opportunity_contact_unique', properties: ['opportunity', 'contact'] })

@@ -5,7 +5,7 @@ import { ActivityDirection, ActivityKind, ActivityStatus } from '../common/enums
 import type { Lead } from '../leads/lead.entity';
 import { User } from '../users/user.entity';
 
-@ObjectType({ description: 'A phone call, email, task or appointment on a lead\'s timeline.' })
+@ObjectType({ simpleResolvers: true, description: 'A phone call, email, task or appointment on a lead\'s timeline.' })
 @Entity({ tableName: 'activity' })
 @Index({ name: 'activity_lead_timeline_idx', properties: ['lead', 'createdAt', 'id'] })
 export class Activity {

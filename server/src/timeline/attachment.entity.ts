@@ -8,7 +8,7 @@ import type { Note } from './note.entity';
  * A file attached to a note. The bytes live in this table alone, loaded lazily, so that listing
  * notes never reads file bodies.
  */
-@ObjectType({ description: 'A file attached to a note.' })
+@ObjectType({ simpleResolvers: true, description: 'A file attached to a note.' })
 @Entity({ tableName: 'attachment' })
 export class Attachment {
   @Field(() => ID)

@@ -4,7 +4,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import type { Lead } from '../leads/lead.entity';
 import { User } from '../users/user.entity';
 
-@ObjectType({ description: 'A note on a lead\'s timeline, optionally with one attachment.' })
+@ObjectType({ simpleResolvers: true, description: 'A note on a lead\'s timeline, optionally with one attachment.' })
 @Entity({ tableName: 'note' })
 @Index({ name: 'note_lead_timeline_idx', properties: ['lead', 'createdAt', 'id'] })
 export class Note {

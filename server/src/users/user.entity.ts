@@ -3,7 +3,7 @@ import { Entity, type Opt, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Role } from '../common/enums';
 
-@ObjectType({ description: 'A person or integration that calls the API.' })
+@ObjectType({ simpleResolvers: true, description: 'A person or integration that calls the API.' })
 @Entity({ tableName: 'app_user' })
 export class User {
   @Field(() => ID)
