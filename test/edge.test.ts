@@ -79,6 +79,43 @@ describe('authentication cannot be skipped', () => {
   });
 });
 
+describe('the development key stays on the developer\'s machine', () => {
+  let d: TestServer;
+  const devKey = generateApiKey().key;
+  beforeAll(async () => { d = await startTestServer({ config: { corsOrigins: true }, app: { sandboxApiKey: devKey } }); });
+  afterAll(async () => { await d?.stop(); });
+
+  test('the Sandbox page with the key is served to loopback Host names, never readable cross-origin, never framed', async () => {
+    const port = new URL(d.url).port;
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, 'LOCALHOST']) {
+      const res = await raw(d.url, { headers: { host, accept: 'text/html', origin: 'https://evil.example' } });
+      expect(res.status).toBe(200);
+      expect(res.body).toContain(`Bearer ${devKey}`);
+      // even with CORS_ORIGINS=*, the page answers no origin
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+  });
+
+  test('under any other Host (a DNS-rebinding page) it is refused without the key', async () => {
+    for (const host of [`evil.example:${new URL(d.url).port}`, 'evil.example', '127.0.0.1.evil.example', 'localhost.evil.example:4000']) {
+      const res = await raw(d.url, { headers: { host, accept: 'text/html' } });
+      expect(res.status).toBe(403);
+      expect(JSON.parse(res.body).errors[0].extensions.code).toBe('FORBIDDEN');
+      expect(res.body).not.toContain(devKey);
+    }
+  });
+
+  test('a cross-origin fetch with Accept: text/html (a CORS-safelisted header) gets the page but may not read it', async () => {
+    const res = await fetch(d.url, { headers: { accept: 'text/html', origin: 'https://evil.example' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+  });
+});
+
 describe('Express errors go through the shared mapping, never an HTML page', () => {
   test('a malformed %-escape in an attachment id is a 400 in JSON', async () => {
     const res = await raw(s.url, { path: '/attachments/%E0%A4%A', headers: { authorization: `Bearer ${s.users.admin.key}` } });
