@@ -56,7 +56,14 @@ export function ratioTable(s) {
 
 export function statementsTable(rows) {
   if (!rows.length) return 'Not counted (pg_stat_statements is not available).';
-  const clip = (q) => (q.length > 220 ? `${q.slice(0, 220)} …` : q).replace(/\|/g, '\\|');
+  // Long select lists and IN lists are shortened; FROM, WHERE and ORDER BY are what tell.
+  const clip = (q) => {
+    let t = q.replace(/\(\$(\d+)(?:, \$\d+){3,}, \$(\d+)\)/g, '($$$1, …, $$$2)');
+    const m = /^select (.*?) from /is.exec(t);
+    if (m && m[1].length > 90) t = `select ${m[1].slice(0, 80)} … from ${t.slice(m[0].length)}`;
+    if (t.length > 400) t = `${t.slice(0, 400)} …`;
+    return t.replace(/\|/g, '\\|');
+  };
   return [
     '| per request | statement (as pg_stat_statements normalises it) |',
     '|--:|:--|',
