@@ -64,13 +64,17 @@ const TIMELINE = `id timeline(first: 3) { totalCount nodes { __typename ... on N
   ... on Activity { subject owner { name } } } }
   history(first: 3) { totalCount nodes { action actor { name } } }`;
 
-/** The data statements (authentication included) of listing `owner`'s leads with `fields`. */
+/**
+ * The data statements of listing `owner`'s leads with `fields`: `statements` with the API-key
+ * lookup (when the key was not cached), `reads` without it.
+ */
 async function list(owner: TestUser, first: number, fields: string, as: TestUser = s.users.admin) {
   s.resetSql();
   const res = await s.gql(`query($owner: ID!, $first: Int!) { leads(first: $first, filter: { ownerId: $owner }) {
     edges { node { ${fields} } } } }`, { owner: owner.id, first }, { as });
   expect(res.errors).toBeUndefined();
-  return { statements: dataStatements(s.sql), nodes: res.data.leads.edges.map((e: any) => e.node) };
+  const statements = dataStatements(s.sql);
+  return { statements, reads: statements.filter((q) => !/"api_key"/.test(q)), nodes: res.data.leads.edges.map((e: any) => e.node) };
 }
 
 let ten: TestUser;
@@ -89,7 +93,7 @@ test.each([
   const many = await list(hundred, 100, fields);
   expect(few.nodes).toHaveLength(10);
   expect(many.nodes).toHaveLength(100);
-  expect(many.statements.length).toBe(few.statements.length);
+  expect(many.reads.length).toBe(few.reads.length);
 });
 
 test('the list view is at most 6 statements, authentication included, at first: 10 and first: 100', async () => {
