@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { insertRecords } from '../db/bulk';
 import { User } from '../users/user.entity';
 import { AuditEntry, FieldChange } from './audit-entry.entity';
 
@@ -24,10 +26,9 @@ export function fieldChange(field: string, oldValue: string | null, newValue: st
  * Adds an audit entry to the unit of work of `em`, so that it is written by the same flush,
  * in the same transaction, as the change it describes — and rolled back with it.
  */
-export function recordAudit(
-  em: EntityManager,
-  entry: { entityType: string; entityId: string; action: string; actor: User | null; changes: FieldChange[]; at?: Date },
-): AuditEntry {
+export interface AuditInput { entityType: string; entityId: string; action: string; actor: User | null; changes: FieldChange[]; at?: Date }
+
+export function recordAudit(em: EntityManager, entry: AuditInput): AuditEntry {
   const audit = em.create(AuditEntry, {
     entityType: entry.entityType,
     entityId: entry.entityId,
@@ -38,4 +39,15 @@ export function recordAudit(
   });
   em.persist(audit);
   return audit;
+}
+
+/**
+ * The set-based variant of {@link recordAudit} for bulk commands: writes all `entries` now, in
+ * one INSERT in the transaction of `em`, without creating entities.
+ */
+export async function recordAudits(em: EntityManager, entries: AuditInput[]): Promise<void> {
+  await insertRecords(em, AuditEntry, entries.map((e) => ({
+    id: randomUUID(), entityType: e.entityType, entityId: e.entityId, action: e.action, actor: e.actor ? e.actor.id : null,
+    changes: e.changes, at: e.at ?? new Date(),
+  })));
 }

@@ -1,12 +1,16 @@
 import type { AuditSnapshot } from '../audit/audit.service';
 import { normaliseAmount } from '../common/money';
+import type { EntityRecord } from '../db/bulk';
 import type { Lead } from './lead.entity';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 const text = (v: string | null | undefined) => (v === undefined || v === null ? null : String(v));
 
-/** The audited view of a lead: every public field rendered as text (money as "12500.00 USD"). */
-export function leadSnapshot(lead: Lead): AuditSnapshot {
+/**
+ * The audited view of a lead: every public field rendered as text (money as "12500.00 USD").
+ * Takes an entity or a plain record (bulk commands), whose relations show their keys alike.
+ */
+export function leadSnapshot(lead: EntityRecord<Lead>): AuditSnapshot {
   return {
     topic: lead.topic,
     firstName: text(lead.firstName),
