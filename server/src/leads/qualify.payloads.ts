@@ -4,23 +4,25 @@ import { UserError } from '../common/errors';
 import { Contact } from '../contacts/contact.entity';
 import { Opportunity } from '../opportunities/opportunity.entity';
 import { Lead } from './lead.entity';
+import type { AccountRecord, ContactRecord, LeadRecord, OpportunityRecord } from './qualify.plan';
 
+/** The records are plain (see `db/bulk.ts`): relations as `{ id }`, as the field resolvers read them. */
 @ObjectType({ description: 'What qualifying one lead did (or, with dryRun, would do).' })
 export class QualifyLeadResult {
   @Field(() => ID, { description: 'The id as given in leadIds.' })
   leadId!: string;
 
   @Field(() => Lead, { nullable: true, description: 'Null when the lead does not exist or is not visible.' })
-  lead!: Lead | null;
+  lead!: LeadRecord | null;
 
   @Field(() => Opportunity, { nullable: true, description: 'Null with dryRun when it would be created.' })
-  opportunity!: Opportunity | null;
+  opportunity!: OpportunityRecord | null;
 
   @Field(() => Account, { nullable: true, description: 'The linked or created account; with dryRun only a linked one.' })
-  account!: Account | null;
+  account!: AccountRecord | null;
 
   @Field(() => Contact, { nullable: true, description: 'The linked or created contact; with dryRun only a linked one.' })
-  contact!: Contact | null;
+  contact!: ContactRecord | null;
 
   @Field(() => Boolean)
   accountCreated!: boolean;

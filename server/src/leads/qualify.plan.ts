@@ -5,6 +5,7 @@ import { userError, type UserError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import type { Contact } from '../contacts/contact.entity';
 import type { Currency } from '../currencies/currency.entity';
+import type { EntityRecord } from '../db/bulk';
 import type { Opportunity } from '../opportunities/opportunity.entity';
 import type { User } from '../users/user.entity';
 import { canReadLead, canWriteLead } from '../access/policy';
@@ -15,39 +16,46 @@ import type { QualifyOptions } from './qualify.inputs';
 const Exact = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_UP });
 const MAX_VALUE = new Exact('1000000000000');
 
+/** Qualify reads and writes plain records, not managed entities (see `db/bulk.ts`). */
+export type LeadRecord = EntityRecord<Lead>;
+export type AccountRecord = EntityRecord<Account>;
+export type ContactRecord = EntityRecord<Contact>;
+export type OpportunityRecord = EntityRecord<Opportunity>;
+export type CurrencyRecord = EntityRecord<Currency>;
+
 /** An account or contact that qualifying will create; leads of one call may share it. */
-export interface NewRecord { lead: Lead; key: string | null }
+export interface NewRecord { lead: LeadRecord; key: string | null }
 export type Choice<T> = { existing: T; created?: undefined } | { existing?: undefined; created: NewRecord };
 
 /** What qualifying one lead does, decided before anything is written. */
 export interface LeadPlan {
   index: number;
-  lead: Lead;
-  account: Choice<Account> | null;
-  contact: Choice<Contact> | null;
+  lead: LeadRecord;
+  account: Choice<AccountRecord> | null;
+  contact: Choice<ContactRecord> | null;
   /** An opportunity this lead produced before being reactivated is reused: one per lead, ever. */
-  opportunity: { existing: Opportunity } | { estimatedValue: string | null } | null;
+  opportunity: { existing: OpportunityRecord } | { estimatedValue: string | null } | null;
   /** True when this lead creates (rather than links) its account / contact. */
   accountCreated: boolean;
   contactCreated: boolean;
 }
 
-export interface Outcome { index: number; leadId: string; lead: Lead | null; plan: LeadPlan | null; errors: UserError[] }
+export interface Outcome { index: number; leadId: string; lead: LeadRecord | null; plan: LeadPlan | null; errors: UserError[] }
 
 /** Records that exist already, read under the locks. Maps by name/email hold the oldest match. */
 export interface Existing {
-  accountsById: Map<string, Account>;
-  accountsByName: Map<string, Account>;
-  contactsById: Map<string, Contact>;
-  contactsByEmail: Map<string, Contact>;
-  opportunityByLead: Map<string, Opportunity>;
+  accountsById: Map<string, AccountRecord>;
+  accountsByName: Map<string, AccountRecord>;
+  contactsById: Map<string, ContactRecord>;
+  contactsByEmail: Map<string, ContactRecord>;
+  opportunityByLead: Map<string, OpportunityRecord>;
 }
 
-export const accountKey = (lead: Lead) => (lead.companyName?.trim() ? normaliseCompanyName(lead.companyName) : null);
-export const contactKey = (lead: Lead) => (lead.email?.trim() ? lead.email.trim().toLowerCase() : null);
+export const accountKey = (lead: Pick<LeadRecord, 'companyName'>) => (lead.companyName?.trim() ? normaliseCompanyName(lead.companyName) : null);
+export const contactKey = (lead: Pick<LeadRecord, 'email'>) => (lead.email?.trim() ? lead.email.trim().toLowerCase() : null);
 
 /** `amount` in `from` expressed in `to`: amount / rate(from) × rate(to), half-up to the cent. */
-export function convert(amount: string, from: Currency, to: Currency): Decimal {
+export function convert(amount: string, from: CurrencyRecord, to: CurrencyRecord): Decimal {
   return new Exact(amount).times(to.exchangeRate).div(from.exchangeRate).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 }
 
@@ -55,7 +63,7 @@ export function convert(amount: string, from: Currency, to: Currency): Decimal {
  * The access and state checks of one id: NOT_FOUND (missing, not a UUID or not visible),
  * FORBIDDEN (visible, not writable), LEAD_NOT_OPEN.
  */
-export function checkLead(actor: User, id: string, lead: Lead | undefined, field: string[]): { lead: Lead | null; error?: UserError } {
+export function checkLead(actor: User, id: string, lead: LeadRecord | undefined, field: string[]): { lead: LeadRecord | null; error?: UserError } {
   if (!isUuid(id) || !lead || !canReadLead(actor, lead)) return { lead: null, error: userError(UserErrorCode.NOT_FOUND, 'Lead not found', field) };
   if (!canWriteLead(actor, lead)) return { lead, error: userError(UserErrorCode.FORBIDDEN, 'You may qualify only the leads you own', field) };
   if (lead.state !== LeadState.OPEN) {
@@ -70,7 +78,7 @@ export function checkLead(actor: User, id: string, lead: Lead | undefined, field
  * for a later one. A failing lead leaves nothing behind for the leads after it.
  */
 export function planQualification(
-  input: QualifyOptions, checked: Outcome[], existing: Existing, currencies: Map<string, Currency>,
+  input: QualifyOptions, checked: Outcome[], existing: Existing, currencies: Map<string, CurrencyRecord>,
 ): Outcome[] {
   const mode = input.duplicateHandling;
   const target = currencies.get(input.currencyCode)!;
@@ -83,7 +91,7 @@ export function planQualification(
     const field = ['input', 'leadIds', String(o.index)];
     const errors: UserError[] = [];
 
-    const pickAccount = (): { choice: Choice<Account> | null; created: boolean; claim?: NewRecord } => {
+    const pickAccount = (): { choice: Choice<AccountRecord> | null; created: boolean; claim?: NewRecord } => {
       const known = existing.accountsById.get(lead.existingAccount?.id ?? '') ?? existing.accountsById.get(lead.account?.id ?? '');
       if (known) return { choice: { existing: known }, created: false };
       const key = accountKey(lead);
@@ -102,7 +110,7 @@ export function planQualification(
       return { choice: { created }, created: true, claim: created };
     };
 
-    const pickContact = (): { choice: Choice<Contact> | null; created: boolean; claim?: NewRecord } => {
+    const pickContact = (): { choice: Choice<ContactRecord> | null; created: boolean; claim?: NewRecord } => {
       const known = existing.contactsById.get(lead.existingContact?.id ?? '') ?? existing.contactsById.get(lead.contact?.id ?? '');
       if (known) return { choice: { existing: known }, created: false };
       if (!input.createContact) return { choice: null, created: false };

@@ -1,21 +1,26 @@
-import { LockMode, raw } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { LockMode, QueryOrder, raw, type EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Account } from '../accounts/account.entity';
-import { diffSnapshots, recordAudit } from '../audit/audit.service';
-import { DuplicateHandling, LeadState, LeadStatusReason, UserErrorCode } from '../common/enums';
+import { diffSnapshots } from '../audit/audit.service';
+import { DuplicateHandling, LeadState, LeadStatusReason, OpportunityState, UserErrorCode } from '../common/enums';
 import { userError, type UserError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { validateInput } from '../common/validation';
 import { Contact } from '../contacts/contact.entity';
 import { Currency } from '../currencies/currency.entity';
+import { insertRecords, jsonLiteral, newRecord, readRecords, recordset, sqlNames } from '../db/bulk';
 import { Opportunity } from '../opportunities/opportunity.entity';
+import { Stakeholder } from '../stakeholders/stakeholder.entity';
 import type { User } from '../users/user.entity';
 import { leadSnapshot } from './lead.audit';
+import { recordLeadChanges, type LeadStep } from './lead.changes';
 import { Lead } from './lead.entity';
 import { qualifyOptions, type QualifyLeadsInput, type QualifyOptions } from './qualify.inputs';
 import { QualifyLeadResult, QualifyLeadsPayload } from './qualify.payloads';
 import {
-  accountKey, checkLead, contactKey, failTogether, planQualification, type Existing, type LeadPlan, type NewRecord, type Outcome,
+  accountKey, checkLead, contactKey, failTogether, planQualification,
+  type AccountRecord, type ContactRecord, type Existing, type LeadPlan, type LeadRecord, type NewRecord, type OpportunityRecord, type Outcome,
 } from './qualify.plan';
 
 const refused = (userErrors: UserError[]): QualifyLeadsPayload =>
@@ -27,12 +32,25 @@ function repeatedIndexes(ids: string[]): number[] {
   return ids.flatMap((id, i) => (seen.has(id) ? [i] : (seen.add(id), [])));
 }
 
+/** What a call wrote, for its results: the records it created. */
+interface Written {
+  accounts: Map<NewRecord, AccountRecord>;
+  contacts: Map<NewRecord, ContactRecord>;
+  /** By lead id: the opportunity created, or the one reused. */
+  opportunities: Map<string, OpportunityRecord>;
+}
+
 /**
  * qualifyLeads: one transaction for the whole call, with a number of statements that does not
  * depend on how many leads it names. The leads are locked in one statement in id order (two bulk
- * calls cannot deadlock) and re-read under the lock, so a lead that another call qualified
+ * calls cannot deadlock) and read under the lock, so a lead that another call qualified
  * meanwhile is LEAD_NOT_OPEN here. Every per-lead failure is decided in memory before anything
  * is written, so a failing lead writes nothing.
+ *
+ * Nothing goes through the unit of work: leads, accounts, contacts and opportunities are read
+ * and written as plain records (`db/bulk.ts`), one statement per table, and the results are
+ * those records — as written, with relations as `{ id }`. Thousands of managed entities would
+ * cost several times the statements themselves.
  */
 export class QualifyService {
   constructor(private readonly em: EntityManager, private readonly actor: User) {}
@@ -47,7 +65,7 @@ export class QualifyService {
         `leadIds[${i}] repeats an earlier id; name each lead once`, ['input', 'leadIds', String(i)])));
     }
     return this.em.transactional(async (em) => {
-      const currencies = new Map((await em.find(Currency, {})).map((c) => [c.code, c]));
+      const currencies = new Map((await readRecords(em, Currency, (qb) => qb)).map((c) => [c.code, c]));
       if (!currencies.has(input.currencyCode)) {
         return refused([userError(UserErrorCode.UNKNOWN_CURRENCY, `Unknown currency ${input.currencyCode}; see the currencies query`, ['input', 'currencyCode'])]);
       }
@@ -72,10 +90,10 @@ export class QualifyService {
   }
 
   /** `SELECT … FOR UPDATE` of all named leads in one statement, in id order. */
-  private async lockLeads(em: EntityManager, ids: string[]): Promise<Map<string, Lead>> {
+  private async lockLeads(em: EntityManager, ids: string[]): Promise<Map<string, LeadRecord>> {
     const valid = ids.filter(isUuid).sort();
     if (!valid.length) return new Map();
-    const leads = await em.find(Lead, { id: { $in: valid } }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' }, refresh: true });
+    const leads = await readRecords(em, Lead, (qb) => qb.where({ id: { $in: valid } }).orderBy({ id: QueryOrder.ASC }).setLockMode(LockMode.PESSIMISTIC_WRITE));
     return new Map(leads.map((l) => [l.id, l]));
   }
 
@@ -85,7 +103,7 @@ export class QualifyService {
    * locks on those keys (in hash order, one statement), so that two calls racing on "Contoso"
    * cannot both find none and both create it.
    */
-  private async readExisting(em: EntityManager, input: QualifyOptions, leads: Lead[]): Promise<Existing> {
+  private async readExisting(em: EntityManager, input: QualifyOptions, leads: LeadRecord[]): Promise<Existing> {
     const byKey = input.duplicateHandling !== DuplicateHandling.CREATE_NEW;
     const accountIds = new Set<string>();
     const names = new Set<string>();
@@ -102,22 +120,22 @@ export class QualifyService {
     const keys = [...[...names].map((n) => `account:${n}`), ...[...emails].map((e) => `contact:${e}`)];
     if (keys.length) {
       await em.execute(
-        'select pg_advisory_xact_lock(h) from (select distinct hashtext(k) as h from jsonb_array_elements_text(?::jsonb) as k) as x order by h',
-        [JSON.stringify(keys)]);
+        `select pg_advisory_xact_lock(h) from (select distinct hashtext(k) as h from jsonb_array_elements_text(${jsonLiteral(keys)}) as k) as x order by h`);
     }
-    const oldestFirst = { orderBy: { createdAt: 'asc', id: 'asc' } } as const;
+    const oldestFirst = { createdAt: QueryOrder.ASC, id: QueryOrder.ASC } as const;
     const accountWhere = [
       ...(accountIds.size ? [{ id: { $in: [...accountIds] } }] : []),
       ...(names.size ? [{ nameNormalized: { $in: [...names] } }] : []),
     ];
-    const accounts = accountWhere.length ? await em.find(Account, { $or: accountWhere }, oldestFirst) : [];
+    const accounts = accountWhere.length ? await readRecords(em, Account, (qb) => qb.where({ $or: accountWhere }).orderBy(oldestFirst)) : [];
+    const email = sqlNames(em, Contact).column('email');
     const contactWhere = [
       ...(contactIds.size ? [{ id: { $in: [...contactIds] } }] : []),
-      ...(emails.size ? [{ [raw((a) => `lower(${a}.email)`)]: { $in: [...emails] } }] : []),
+      ...(emails.size ? [{ [raw((a) => `lower(${a}.${email})`)]: { $in: [...emails] } }] : []),
     ];
-    const contacts = contactWhere.length ? await em.find(Contact, { $or: contactWhere }, oldestFirst) : [];
+    const contacts = contactWhere.length ? await readRecords(em, Contact, (qb) => qb.where({ $or: contactWhere }).orderBy(oldestFirst)) : [];
     const opportunities = input.createOpportunity && leads.length
-      ? await em.find(Opportunity, { originatingLead: { $in: leads.map((l) => l.id) } })
+      ? await readRecords(em, Opportunity, (qb) => qb.where({ originatingLead: { $in: leads.map((l) => l.id) } }))
       : [];
 
     const existing: Existing = {
@@ -134,134 +152,133 @@ export class QualifyService {
   }
 
   /**
-   * Creates the records of every plan (one flush: a multi-row insert per table, audit entries
-   * included), then qualifies the leads and copies their stakeholders with one statement each.
-   * The lead update is SQL of its own because the ORM writes a one-to-one link such as
-   * qualifying_opportunity_id row by row; the leads are then re-read so that the response shows
-   * them as stored.
+   * Writes every plan, one statement per table whatever the number of leads: the new accounts,
+   * contacts and opportunities (multi-row inserts of records), the leads' version-and-history
+   * step (`recordLeadChanges`: one UPDATE, one INSERT of audit entries), one `INSERT … SELECT`
+   * copying all stakeholders, one UPDATE giving new accounts their primary contacts, and — only
+   * when records were linked — one UPDATE per table giving them their `originatingLead` and a
+   * re-read of them. The records are updated in memory to what was stored, for the results.
    */
-  private async write(em: EntityManager, input: QualifyOptions, plans: LeadPlan[]) {
+  private async write(em: EntityManager, input: QualifyOptions, plans: LeadPlan[]): Promise<Written> {
     const now = new Date();
-    const accounts = new Map<NewRecord, Account>();
-    const contacts = new Map<NewRecord, Contact>();
-    const opportunities = new Map<Lead, Opportunity>();
-    const rows: { id: string; opportunity_id: string | null; account_id: string | null; contact_id: string | null }[] = [];
-    const links: { table: 'account' | 'contact'; id: string; lead_id: string }[] = [];
-    const primaries: { account_id: string; contact_id: string }[] = [];
+    const written: Written = { accounts: new Map(), contacts: new Map(), opportunities: new Map() };
+    const newOpportunities: OpportunityRecord[] = [];
+    const steps: LeadStep[] = [];
+    // A linked record no lead produced yet gets the first lead (in input order) that links it as its origin.
+    const origins = { account: new Map<string, string>(), contact: new Map<string, string>() };
+    // As in Dynamics, a new account's primary contact is the contact made or linked with it (the first one).
+    const primaries = new Map<AccountRecord, ContactRecord>();
     for (const plan of plans) {
       const { lead } = plan;
-      const account = plan.account?.existing ?? (plan.account ? this.newAccount(em, accounts, plan.account.created) : null);
-      const contact = plan.contact?.existing ?? (plan.contact ? this.newContact(em, contacts, plan.contact.created, account) : null);
-      if (plan.account?.existing) links.push({ table: 'account', id: plan.account.existing.id, lead_id: lead.id });
-      if (plan.contact?.existing) links.push({ table: 'contact', id: plan.contact.existing.id, lead_id: lead.id });
-      if (account && contact && plan.account && !plan.account.existing) primaries.push({ account_id: account.id, contact_id: contact.id });
-      let opportunity: Opportunity | null = null;
+      const account = plan.account ? plan.account.existing ?? this.newAccount(em, written.accounts, plan.account.created, now) : null;
+      const contact = plan.contact ? plan.contact.existing ?? this.newContact(em, written.contacts, plan.contact.created, account, now) : null;
+      if (plan.account?.existing && !origins.account.has(plan.account.existing.id)) origins.account.set(plan.account.existing.id, lead.id);
+      if (plan.contact?.existing && !origins.contact.has(plan.contact.existing.id)) origins.contact.set(plan.contact.existing.id, lead.id);
+      if (account && contact && plan.account?.created && !primaries.has(account)) primaries.set(account, contact);
+      let opportunity: OpportunityRecord | null = null;
       if (plan.opportunity && 'existing' in plan.opportunity) opportunity = plan.opportunity.existing;
       else if (plan.opportunity) {
-        opportunity = em.create(Opportunity, {
-          name: lead.topic, currency: em.getReference(Currency, input.currencyCode), estimatedValue: plan.opportunity.estimatedValue,
-          account, contact, originatingLead: lead, owner: lead.owner, createdAt: now, updatedAt: now,
+        opportunity = newRecord(em, Opportunity, {
+          id: randomUUID(), name: lead.topic, state: OpportunityState.OPEN, currency: { code: input.currencyCode },
+          estimatedValue: plan.opportunity.estimatedValue, account, contact, originatingLead: lead, owner: lead.owner, createdAt: now, updatedAt: now,
         });
+        newOpportunities.push(opportunity);
       }
-      if (opportunity) opportunities.set(lead, opportunity);
-      const row = { id: lead.id, opportunity_id: opportunity?.id ?? null, account_id: account?.id ?? null, contact_id: contact?.id ?? null };
-      rows.push(row);
-      const before = leadSnapshot(lead);
-      const after = {
-        ...before, state: LeadState.QUALIFIED, statusReason: LeadStatusReason.QUALIFIED, qualifiedAt: now.toISOString(),
-        qualifyingOpportunityId: row.opportunity_id ?? before.qualifyingOpportunityId, accountId: row.account_id, contactId: row.contact_id,
+      if (opportunity) written.opportunities.set(lead.id, opportunity);
+      const set: LeadStep['set'] = {
+        state: LeadState.QUALIFIED, statusReason: LeadStatusReason.QUALIFIED, qualifiedAt: now,
+        qualifyingOpportunity: opportunity ? { id: opportunity.id } : lead.qualifyingOpportunity ?? null,
+        account: account ? { id: account.id } : null, contact: contact ? { id: contact.id } : null,
       };
-      recordAudit(em, { entityType: 'Lead', entityId: lead.id, action: 'QUALIFIED', actor: this.actor, changes: diffSnapshots(before, after), at: now });
+      steps.push({ lead, set, changes: diffSnapshots(leadSnapshot(lead), leadSnapshot({ ...lead, ...set })) });
     }
-    await em.flush();
-    const mapping = JSON.stringify(rows);
-    await em.execute(
-      `update lead l set state = 'QUALIFIED', status_reason = 'QUALIFIED', qualified_at = ?, updated_at = ?, version = l.version + 1,
-         qualifying_opportunity_id = coalesce(m.opportunity_id, l.qualifying_opportunity_id), account_id = m.account_id, contact_id = m.contact_id
-       from jsonb_to_recordset(?::jsonb) as m(id uuid, opportunity_id uuid, account_id uuid, contact_id uuid)
-       where l.id = m.id`,
-      [now, now, mapping]);
-    if (opportunities.size) {
-      // Copies keep contact, role and createdAt (so they list in the lead's order); re-qualifying
-      // a reactivated lead adds only those its opportunity lacks.
-      await em.execute(
-        `insert into stakeholder (id, lead_id, opportunity_id, contact_id, role, created_at)
-         select gen_random_uuid(), null, m.opportunity_id, s.contact_id, s.role, s.created_at
-         from stakeholder s join jsonb_to_recordset(?::jsonb) as m(id uuid, opportunity_id uuid) on s.lead_id = m.id
-         where m.opportunity_id is not null
-         order by s.created_at, s.id
-         on conflict (opportunity_id, contact_id) do nothing`,
-        [mapping]);
+    await insertRecords(em, Account, [...written.accounts.values()]);
+    await insertRecords(em, Contact, [...written.contacts.values()]);
+    await insertRecords(em, Opportunity, newOpportunities);
+    const versions = await recordLeadChanges(em, this.actor, 'QUALIFIED', now, steps);
+    if (written.opportunities.size) await this.copyStakeholders(em, written.opportunities);
+    if (primaries.size) {
+      const rows = [...primaries].map(([account, contact]) => ({ id: account.id, primaryContact: contact }));
+      await this.setWhereNull(em, Account, 'primaryContact', rows);
+      for (const [account, contact] of primaries) account.primaryContact = { id: contact.id };
     }
-    await this.linkRecords(em, links, primaries);
-    await em.find(Lead, { id: { $in: rows.map((r) => r.id) } }, { refresh: true });
-    return { accounts, contacts, opportunities };
+    const originRows = (links: Map<string, string>) => [...links].map(([id, leadId]) => ({ id, originatingLead: leadId }));
+    if (origins.account.size) await this.setWhereNull(em, Account, 'originatingLead', originRows(origins.account));
+    if (origins.contact.size) await this.setWhereNull(em, Contact, 'originatingLead', originRows(origins.contact));
+    await this.reread(em, plans, origins);
+    for (const step of steps) Object.assign(step.lead, step.set, { version: versions.get(step.lead.id), updatedAt: now });
+    return written;
   }
 
   /**
-   * Two finishing touches, one statement each whatever the number of leads (the ORM would write
-   * them row by row): a linked account or contact that no lead produced yet gets this lead as
-   * its origin — the first lead in input order when several link it — while one another lead
-   * produced keeps its origin; and, as in Dynamics, a new account's primary contact is the
-   * contact made or linked with it. The records touched are re-read for the response.
+   * Copies the leads' stakeholders to their opportunities in one statement: contact, role and
+   * createdAt are kept (so they list in the lead's order); re-qualifying a reactivated lead adds
+   * only those its opportunity lacks.
    */
-  private async linkRecords(
-    em: EntityManager, links: { table: 'account' | 'contact'; id: string; lead_id: string }[],
-    primaries: { account_id: string; contact_id: string }[],
-  ): Promise<void> {
-    const firstByKey = new Map<string, { table: string; id: string; lead_id: string }>();
-    for (const l of links) if (!firstByKey.has(`${l.table}:${l.id}`)) firstByKey.set(`${l.table}:${l.id}`, l);
-    const origins = [...firstByKey.values()];
-    for (const table of ['account', 'contact'] as const) {
-      const these = origins.filter((o) => o.table === table);
-      if (!these.length) continue;
-      await em.execute(
-        `update "${table}" t set originating_lead_id = m.lead_id
-         from jsonb_to_recordset(?::jsonb) as m(id uuid, lead_id uuid)
-         where t.id = m.id and t.originating_lead_id is null`,
-        [JSON.stringify(these)]);
-    }
-    if (primaries.length) {
-      await em.execute(
-        `update account a set primary_contact_id = m.contact_id
-         from jsonb_to_recordset(?::jsonb) as m(account_id uuid, contact_id uuid)
-         where a.id = m.account_id and a.primary_contact_id is null`,
-        [JSON.stringify(primaries)]);
-    }
-    const accountIds = [...new Set([...origins.filter((o) => o.table === 'account').map((o) => o.id), ...primaries.map((p) => p.account_id)])];
-    const contactIds = origins.filter((o) => o.table === 'contact').map((o) => o.id);
-    if (accountIds.length) await em.find(Account, { id: { $in: accountIds } }, { refresh: true });
-    if (contactIds.length) await em.find(Contact, { id: { $in: contactIds } }, { refresh: true });
+  private async copyStakeholders(em: EntityManager, opportunities: Map<string, OpportunityRecord>): Promise<void> {
+    const s = sqlNames(em, Stakeholder);
+    const [lead, opportunity, contact, role, createdAt] = (['lead', 'opportunity', 'contact', 'role', 'createdAt'] as const).map((p) => s.column(p));
+    const m = recordset(em, Stakeholder, ['lead', 'opportunity'], [...opportunities].map(([leadId, o]) => ({ lead: leadId, opportunity: o })), 'm');
+    await em.execute(
+      `insert into ${s.table} (${s.column('id')}, ${lead}, ${opportunity}, ${contact}, ${role}, ${createdAt})
+       select gen_random_uuid(), null, m.${opportunity}, s.${contact}, s.${role}, s.${createdAt}
+       from ${s.table} s join ${m.sql} on s.${lead} = m.${lead}
+       order by s.${createdAt}, s.${s.column('id')}
+       on conflict (${opportunity}, ${contact}) do nothing`);
   }
 
-  private newAccount(em: EntityManager, made: Map<NewRecord, Account>, rec: NewRecord): Account {
+  /** Sets `prop` of the rows named by id, in one statement, on those where it is still null. */
+  private async setWhereNull<T extends object>(
+    em: EntityManager, entity: EntityClass<T>, prop: keyof T & string, rows: Partial<Record<keyof T, unknown>>[],
+  ): Promise<void> {
+    const t = sqlNames(em, entity);
+    const [id, column] = [t.column('id' as keyof T & string), t.column(prop)];
+    const m = recordset(em, entity, ['id' as keyof T & string, prop], rows, 'm');
+    await em.execute(`update ${t.table} t set ${column} = m.${column} from ${m.sql} where t.${id} = m.${id} and t.${column} is null`);
+  }
+
+  /**
+   * Re-reads the existing accounts and contacts the call linked (one statement per table, only
+   * when there are any), so that the results show them as stored — their origin included.
+   */
+  private async reread(em: EntityManager, plans: LeadPlan[], origins: { account: Map<string, string>; contact: Map<string, string> }): Promise<void> {
+    if (origins.account.size) {
+      const fresh = new Map((await readRecords(em, Account, (qb) => qb.where({ id: { $in: [...origins.account.keys()] } }))).map((a) => [a.id, a]));
+      for (const p of plans) if (p.account?.existing) Object.assign(p.account.existing, fresh.get(p.account.existing.id));
+    }
+    if (origins.contact.size) {
+      const fresh = new Map((await readRecords(em, Contact, (qb) => qb.where({ id: { $in: [...origins.contact.keys()] } }))).map((c) => [c.id, c]));
+      for (const p of plans) if (p.contact?.existing) Object.assign(p.contact.existing, fresh.get(p.contact.existing.id));
+    }
+  }
+
+  private newAccount(em: EntityManager, made: Map<NewRecord, AccountRecord>, rec: NewRecord, now: Date): AccountRecord {
     let account = made.get(rec);
     if (!account) {
       const { lead } = rec;
-      const name = lead.companyName!.trim();
-      account = em.create(Account, {
-        name, nameNormalized: accountKey(lead)!, website: lead.website ?? null, phone: lead.businessPhone ?? null,
-        industry: lead.industry ?? null, originatingLead: lead, owner: lead.owner,
+      account = newRecord(em, Account, {
+        id: randomUUID(), name: lead.companyName!.trim(), nameNormalized: accountKey(lead)!, website: lead.website, phone: lead.businessPhone,
+        industry: lead.industry, primaryContact: null, originatingLead: lead, owner: lead.owner, createdAt: now,
       });
       made.set(rec, account);
     }
     return account;
   }
 
-  private newContact(em: EntityManager, made: Map<NewRecord, Contact>, rec: NewRecord, account: Account | null): Contact {
+  private newContact(em: EntityManager, made: Map<NewRecord, ContactRecord>, rec: NewRecord, account: AccountRecord | null, now: Date): ContactRecord {
     let contact = made.get(rec);
     if (!contact) {
       const { lead } = rec;
-      contact = em.create(Contact, {
-        lastName: lead.lastName, firstName: lead.firstName ?? null, email: lead.email ?? null, jobTitle: lead.jobTitle ?? null,
-        businessPhone: lead.businessPhone ?? lead.mobilePhone ?? null, account, originatingLead: lead, owner: lead.owner,
+      contact = newRecord(em, Contact, {
+        id: randomUUID(), lastName: lead.lastName, firstName: lead.firstName, email: lead.email, jobTitle: lead.jobTitle,
+        businessPhone: lead.businessPhone ?? lead.mobilePhone, account, originatingLead: lead, owner: lead.owner, createdAt: now,
       });
       made.set(rec, contact);
     }
     return contact;
   }
 
-  private result(o: Outcome, written: Awaited<ReturnType<QualifyService['write']>> | null): QualifyLeadResult {
+  private result(o: Outcome, written: Written | null): QualifyLeadResult {
     const r: QualifyLeadResult = Object.assign(new QualifyLeadResult(), {
       leadId: o.leadId, lead: o.lead, opportunity: null, account: null, contact: null,
       accountCreated: false, contactCreated: false, userErrors: o.errors,
@@ -273,7 +290,7 @@ export class QualifyService {
     if (written) {
       r.account = p.account ? p.account.existing ?? written.accounts.get(p.account.created)! : null;
       r.contact = p.contact ? p.contact.existing ?? written.contacts.get(p.contact.created)! : null;
-      r.opportunity = written.opportunities.get(p.lead) ?? null;
+      r.opportunity = written.opportunities.get(p.lead.id) ?? null;
     } else {
       // A dry run names only records that exist; one that would be created has no id yet.
       r.account = p.account?.existing ?? null;
