@@ -68,6 +68,15 @@ export function defaultLeadSource(actor: User): LeadSource | null {
   return actor.role === Role.PARTNER ? LeadSource.PARTNER : null;
 }
 
+/**
+ * A user as the caller may see it. A PARTNER sees of other users (a lead's owner) only what
+ * names them: their id, name and role; their email is left empty. Everyone else sees users whole.
+ */
+export function userAsSeenBy<U extends { id: string; email: string }>(actor: User, user: U | null): U | null {
+  if (!user || actor.role !== Role.PARTNER || user.id === actor.id) return user;
+  return { ...user, email: '' };
+}
+
 /** Whether the caller may read the service's metrics. */
 export function canReadMetrics(actor: User): boolean {
   return actor.role === Role.ADMIN;

@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Account } from '../accounts/account.entity';
 import { accountRows } from '../accounts/account.queries';
-import { canReadLead, STAFF } from '../access/policy';
+import { canReadLead, readsLeadsOnly, STAFF, userAsSeenBy } from '../access/policy';
 import { relatedRecord } from '../access/visible';
 import { assertListLimit, MAX_ID_LIST } from '../common/limits';
 import { isUuid } from '../common/ids';
@@ -95,9 +95,11 @@ export class LeadResolver {
     return money(lead.budgetAmount, currencyCode(lead.budgetCurrency));
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { description: "Who owns the lead. A PARTNER sees the owner's id, name and role; the email is empty." })
   owner(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Row<User> | null | Promise<Row<User> | null> {
-    return prefetchedOr(lead, 'owner', () => loadRelated(ctx, userRows, lead.owner));
+    const owner = prefetchedOr(lead, 'owner', () => loadRelated(ctx, userRows, lead.owner));
+    if (!readsLeadsOnly(ctx.actor)) return owner;
+    return Promise.resolve(owner).then((user) => userAsSeenBy(ctx.actor, user));
   }
 
   @FieldResolver(() => Account, { nullable: true })
