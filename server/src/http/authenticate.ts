@@ -19,7 +19,7 @@ export function detachedUser(caller: Caller): User {
  * every request that reaches this needs a live API key (health checks and the Sandbox page are
  * answered before it). Missing, malformed, unknown and revoked keys all get the same 401
  * UNAUTHENTICATED; a client network over its limit of such requests gets 429 THROTTLED, and a
- * key it presents is then not even looked up.
+ * key it presents is then not even looked up, unless it verified within the last hour.
  */
 export function authenticate(keys: ApiKeyCache, throttle: Throttle): RequestHandler {
   return async (req, _res, next) => {
@@ -27,7 +27,9 @@ export function authenticate(keys: ApiKeyCache, throttle: Throttle): RequestHand
       const key = bearerKey(req.header('authorization'));
       let caller = key ? keys.cached(key) : null;
       if (key && !caller) {
-        await throttle.checkUnauthenticated(req.ip);
+        // Past its limit of failures an address gets no lookup, except for a key that verified
+        // recently (a colleague's behind the same address, say).
+        if (!keys.knownGood(key)) await throttle.checkUnauthenticated(req.ip);
         caller = await keys.lookup(key);
       }
       if (!caller) {

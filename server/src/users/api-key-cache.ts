@@ -29,6 +29,12 @@ export const API_KEY_CACHE_SIZE = 10_000;
  */
 export class ApiKeyCache {
   private readonly entries: LRUCache<string, Caller> | null;
+  /**
+   * Hashes of keys that verified in the last hour, whether or not still cached: such a key is
+   * looked up even from an address over its limit of failures, so that a made-up key, never
+   * here, is what that limit stops, not a colleague's key behind the same address.
+   */
+  private readonly known = new LRUCache<string, true>({ max: API_KEY_CACHE_SIZE * 10, ttl: 60 * 60 * 1000 });
   private listener: Client | null = null;
   private stopped = false;
 
@@ -41,11 +47,20 @@ export class ApiKeyCache {
     return this.entries?.get(hashApiKey(key)) ?? null;
   }
 
+  /** Whether `key` verified within the last hour (it may have been revoked since). */
+  knownGood(key: string): boolean {
+    return this.known.has(hashApiKey(key));
+  }
+
   /** The caller of a live key, from the database (and remembered); null for unknown and revoked keys. */
   async lookup(key: string): Promise<Caller | null> {
     const hash = hashApiKey(key);
     const found = await this.orm.em.fork().findOne(ApiKey, { hash, revokedAt: null }, { populate: ['user'] });
-    if (!found) return null;
+    if (!found) {
+      this.known.delete(hash);
+      return null;
+    }
+    this.known.set(hash, true);
     const u = found.user.getEntity();
     const caller: Caller = { keyId: found.id, user: Object.freeze({ id: u.id, name: u.name, email: u.email, role: u.role, createdAt: u.createdAt }) };
     this.entries?.set(hash, caller);
