@@ -56,12 +56,10 @@ export function ratioTable(s) {
 
 export function statementsTable(rows) {
   if (!rows.length) return 'Not counted (pg_stat_statements is not available).';
-  // Long select lists and IN lists are shortened; FROM, WHERE and ORDER BY are what tell.
+  // IN lists are shortened to their bounds, long statements to their two ends.
   const clip = (q) => {
     let t = q.replace(/\(\$(\d+)(?:, \$\d+){3,}, \$(\d+)\)/g, '($$$1, …, $$$2)');
-    const m = /^select (.*?) from /is.exec(t);
-    if (m && m[1].length > 90) t = `select ${m[1].slice(0, 80)} … from ${t.slice(m[0].length)}`;
-    if (t.length > 400) t = `${t.slice(0, 400)} …`;
+    if (t.length > 360) t = `${t.slice(0, 170)} … ${t.slice(-170)}`;
     return t.replace(/\|/g, '\\|');
   };
   return [
