@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { insertRecords } from '../db/bulk';
+import { batch, insertRecords } from '../db/bulk';
 import { User } from '../users/user.entity';
 import { AuditEntry, FieldChange } from './audit-entry.entity';
 
@@ -46,8 +46,8 @@ export function recordAudit(em: EntityManager, entry: AuditInput): AuditEntry {
  * one INSERT in the transaction of `em`, without creating entities.
  */
 export async function recordAudits(em: EntityManager, entries: AuditInput[]): Promise<void> {
-  await insertRecords(em, AuditEntry, entries.map((e) => ({
+  await insertRecords(em, batch(AuditEntry, entries.map((e) => ({
     id: randomUUID(), entityType: e.entityType, entityId: e.entityId, action: e.action, actor: e.actor ? e.actor.id : null,
     changes: e.changes, at: e.at ?? new Date(),
-  })));
+  }))));
 }

@@ -161,17 +161,30 @@ export function recordset<T extends object>(
   };
 }
 
+/** Rows to insert into the table of an entity; see {@link insertRecords}. */
+export interface InsertBatch<T extends object = object> {
+  entity: EntityClass<T>;
+  rows: readonly Partial<Record<keyof T, unknown>>[];
+}
+
+export const batch = <T extends object>(entity: EntityClass<T>, rows: readonly Partial<Record<keyof T, unknown>>[]): InsertBatch<T> =>
+  ({ entity, rows });
+
 /**
- * Inserts `rows` into the table of `entity` in one statement, whatever their number. Every row
- * gives the same properties (those of the first row are written); relations may be references,
- * records, `{ id }` or bare keys. No entity is created and nothing enters the identity map.
+ * Inserts every batch's rows into its entity's table, all in one statement whatever their
+ * number (one `jsonb_to_recordset` per table, the inserts chained in a WITH). Every row of a
+ * batch gives the same properties (those of its first row are written); relations may be
+ * references, records, `{ id }` or bare keys. No entity is created and nothing enters the
+ * identity map. Because PostgreSQL checks foreign keys at the end of the statement, rows of one
+ * call may name each other both ways — a new account its primary contact, the contact its account.
  */
-export async function insertRecords<T extends object>(
-  em: EntityManager, entity: EntityClass<T>, rows: readonly Partial<Record<keyof T, unknown>>[],
-): Promise<void> {
-  if (!rows.length) return;
-  const props = Object.keys(rows[0]) as (keyof T & string)[];
-  const set = recordset(em, entity, props, rows, 'r');
-  const list = set.columns.join(', ');
-  await em.execute(`insert into ${shapeOf(em, entity).table} (${list}) select ${list} from ${set.sql}`);
+export async function insertRecords(em: EntityManager, ...batches: InsertBatch[]): Promise<void> {
+  const inserts = batches.filter((b) => b.rows.length).map((b) => {
+    const set = recordset(em, b.entity, Object.keys(b.rows[0]) as never[], b.rows, 'r');
+    const list = set.columns.join(', ');
+    return `insert into ${shapeOf(em, b.entity).table} (${list}) select ${list} from ${set.sql}`;
+  });
+  if (!inserts.length) return;
+  const last = inserts.pop()!;
+  await em.execute(inserts.length ? `with ${inserts.map((sql, i) => `i${i} as (${sql})`).join(', ')} ${last}` : last);
 }

@@ -9,7 +9,7 @@ import { isUuid } from '../common/ids';
 import { validateInput } from '../common/validation';
 import { Contact } from '../contacts/contact.entity';
 import { Currency } from '../currencies/currency.entity';
-import { insertRecords, jsonLiteral, newRecord, readRecords, recordset, sqlNames } from '../db/bulk';
+import { batch, insertRecords, jsonLiteral, newRecord, readRecords, recordset, sqlNames } from '../db/bulk';
 import { Opportunity } from '../opportunities/opportunity.entity';
 import { Stakeholder } from '../stakeholders/stakeholder.entity';
 import type { User } from '../users/user.entity';
@@ -152,12 +152,13 @@ export class QualifyService {
   }
 
   /**
-   * Writes every plan, one statement per table whatever the number of leads: the new accounts,
-   * contacts and opportunities (multi-row inserts of records), the leads' version-and-history
-   * step (`recordLeadChanges`: one UPDATE, one INSERT of audit entries), one `INSERT … SELECT`
-   * copying all stakeholders, one UPDATE giving new accounts their primary contacts, and — only
-   * when records were linked — one UPDATE per table giving them their `originatingLead` and a
-   * re-read of them. The records are updated in memory to what was stored, for the results.
+   * Writes every plan in four statements whatever the number of leads: one insert of all new
+   * accounts, contacts and opportunities (a new account already names its primary contact:
+   * foreign keys are checked at the end of the statement), the leads' version-and-history step
+   * (`recordLeadChanges`: one UPDATE, one INSERT of audit entries) and one `INSERT … SELECT`
+   * copying all stakeholders — and, only when existing records were linked, one UPDATE per table
+   * giving them their `originatingLead` and a re-read of them. The records are updated in memory
+   * to what was stored, for the results.
    */
   private async write(em: EntityManager, input: QualifyOptions, plans: LeadPlan[]): Promise<Written> {
     const now = new Date();
@@ -166,15 +167,14 @@ export class QualifyService {
     const steps: LeadStep[] = [];
     // A linked record no lead produced yet gets the first lead (in input order) that links it as its origin.
     const origins = { account: new Map<string, string>(), contact: new Map<string, string>() };
-    // As in Dynamics, a new account's primary contact is the contact made or linked with it (the first one).
-    const primaries = new Map<AccountRecord, ContactRecord>();
     for (const plan of plans) {
       const { lead } = plan;
       const account = plan.account ? plan.account.existing ?? this.newAccount(em, written.accounts, plan.account.created, now) : null;
       const contact = plan.contact ? plan.contact.existing ?? this.newContact(em, written.contacts, plan.contact.created, account, now) : null;
       if (plan.account?.existing && !origins.account.has(plan.account.existing.id)) origins.account.set(plan.account.existing.id, lead.id);
       if (plan.contact?.existing && !origins.contact.has(plan.contact.existing.id)) origins.contact.set(plan.contact.existing.id, lead.id);
-      if (account && contact && plan.account?.created && !primaries.has(account)) primaries.set(account, contact);
+      // As in Dynamics, a new account's primary contact is the contact made or linked with it (the first one).
+      if (account && contact && plan.account?.created && !account.primaryContact) account.primaryContact = { id: contact.id };
       let opportunity: OpportunityRecord | null = null;
       if (plan.opportunity && 'existing' in plan.opportunity) opportunity = plan.opportunity.existing;
       else if (plan.opportunity) {
@@ -192,16 +192,9 @@ export class QualifyService {
       };
       steps.push({ lead, set, changes: diffSnapshots(leadSnapshot(lead), leadSnapshot({ ...lead, ...set })) });
     }
-    await insertRecords(em, Account, [...written.accounts.values()]);
-    await insertRecords(em, Contact, [...written.contacts.values()]);
-    await insertRecords(em, Opportunity, newOpportunities);
+    await insertRecords(em, batch(Account, [...written.accounts.values()]), batch(Contact, [...written.contacts.values()]), batch(Opportunity, newOpportunities));
     const versions = await recordLeadChanges(em, this.actor, 'QUALIFIED', now, steps);
     if (written.opportunities.size) await this.copyStakeholders(em, written.opportunities);
-    if (primaries.size) {
-      const rows = [...primaries].map(([account, contact]) => ({ id: account.id, primaryContact: contact }));
-      await this.setWhereNull(em, Account, 'primaryContact', rows);
-      for (const [account, contact] of primaries) account.primaryContact = { id: contact.id };
-    }
     const originRows = (links: Map<string, string>) => [...links].map(([id, leadId]) => ({ id, originatingLead: leadId }));
     if (origins.account.size) await this.setWhereNull(em, Account, 'originatingLead', originRows(origins.account));
     if (origins.contact.size) await this.setWhereNull(em, Contact, 'originatingLead', originRows(origins.contact));
