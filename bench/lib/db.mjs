@@ -28,17 +28,25 @@ export async function startDatabase(cleanup, log) {
     fs.chmodSync(tmp, 0o755); // under root, PostgreSQL runs as an unprivileged user that must reach it
     const dataDir = path.join(tmp, 'data');
     cleanup.add('temporary PostgreSQL folder', () => fs.rmSync(tmp, { recursive: true, force: true }), { sync: true });
+    // Where the cluster really is: the service may place it elsewhere when the postgres user
+    // cannot reach the folder (not so here: the folder is opened to it above).
+    let clusterDir = dataDir;
     // Last resort when the harness dies without running its async cleanup: stop the postmaster.
-    cleanup.add('PostgreSQL (last resort)', () => killPostmaster(dataDir), { sync: true, exitOnly: true });
+    cleanup.add('PostgreSQL (last resort)', () => killPostmaster(clusterDir), { sync: true, exitOnly: true });
     log('starting an embedded PostgreSQL');
     let db = await startEmbeddedPostgres(dataDir);
+    clusterDir = db.dataDir ?? dataDir;
+    if (path.resolve(clusterDir) !== path.resolve(dataDir)) {
+      const made = clusterDir;
+      cleanup.add('relocated PostgreSQL cluster', () => fs.rmSync(made, { recursive: true, force: true }), { sync: true });
+    }
+    embedded = db;
+    // Bounded by the cleanup's timeout, in case PostgreSQL already went (Ctrl-C reaches it too).
+    cleanup.add('embedded PostgreSQL', () => embedded.stop());
     // pg_stat_statements counts each target's statements; it must be preloaded, so restart once.
     await withClient(db.adminUrl, (c) => c.query("alter system set shared_preload_libraries = 'pg_stat_statements'"));
     await db.stop();
-    db = await startEmbeddedPostgres(dataDir);
-    embedded = db;
-    // Ctrl-C reaches PostgreSQL too, and stopping one that has already exited would wait forever.
-    cleanup.add('embedded PostgreSQL', () => (postmasterAlive(dataDir) ? embedded.stop() : undefined));
+    embedded = db = await startEmbeddedPostgres(dataDir);
     adminUrl = db.adminUrl;
   } else {
     cleanup.add(`database ${name}`, () => withClient(adminUrl, (c) => c.query(`drop database if exists "${name}" with (force)`)));
@@ -56,12 +64,6 @@ function postmasterPid(dataDir) {
   } catch {
     return null;
   }
-}
-
-function postmasterAlive(dataDir) {
-  const pid = postmasterPid(dataDir);
-  if (!pid) return false;
-  try { process.kill(pid, 0); return true; } catch { return false; }
 }
 
 function killPostmaster(dataDir) {
