@@ -125,6 +125,18 @@ describe('Express errors go through the shared mapping, never an HTML page', () 
     expect(res.body).not.toMatch(/<html|<pre|URIError|at /i);
   });
 
+  test('Apollo\'s own refusals carry the request id too', async () => {
+    for (const [headers, body] of [
+      [{ 'content-type': 'text/plain' }, '{"query":"{ me { id } }"}'], // CSRF prevention
+      [{ 'content-type': 'application/json' }, '[]'], // batching is off
+      [{ 'content-type': 'application/json' }, '{"query":"{ me { id } }","variables":"x"}'],
+    ] as const) {
+      const res = await fetch(s.url, { method: 'POST', headers: { authorization: `Bearer ${s.users.admin.key}`, 'x-request-id': 'mine-1', ...headers }, body });
+      expect(res.status).toBe(400);
+      expect((await res.json()).errors[0].extensions).toEqual({ code: 'BAD_REQUEST', requestId: 'mine-1' });
+    }
+  });
+
   test('a body in an unsupported charset is a 415 in JSON', async () => {
     const res = await post('{}', { 'content-type': 'application/json; charset=latin-9' });
     expect(res.status).toBe(415);
@@ -230,33 +242,40 @@ describe('the event loop stays responsive', () => {
       // Once each first: the first request of a kind loads and compiles code, whatever it is.
       for (const query of worst) await send(query);
 
-      // The client: a process of its own, timing each /healthz round trip until its input closes.
+      // The client: a process of its own, timing each /healthz round trip; a line on its input
+      // starts the next phase, the end of its input ends the last.
       const poller = spawn(process.execPath, ['-e', `
-        const times = []; let done = false; process.stdin.on('end', () => { done = true; }); process.stdin.resume();
+        const phases = [[]]; let done = false;
+        process.stdin.on('data', (d) => { for (const c of String(d)) if (c === '\\n') phases.push([]); });
+        process.stdin.on('end', () => { done = true; }); process.stdin.resume();
         (async () => {
           await fetch('${base}/healthz').then((r) => r.text()); // the first fetch loads undici
           process.stdout.write('ready\\n');
           while (!done) { const t = performance.now(); await fetch('${base}/healthz').then((r) => r.text());
-            times.push(performance.now() - t); await new Promise((r) => setTimeout(r, 10)); }
-          times.sort((a, b) => a - b);
-          process.stdout.write(JSON.stringify({ n: times.length, slow: times.filter((ms) => ms >= 100).length, median: times[times.length >> 1] }));
+            phases[phases.length - 1].push(performance.now() - t); await new Promise((r) => setTimeout(r, 10)); }
+          process.stdout.write(JSON.stringify(phases.map((times) => { times.sort((a, b) => a - b);
+            return { n: times.length, slow: times.filter((ms) => ms >= 100).length, median: times[times.length >> 1], max: times[times.length - 1] }; })));
         })();`], { stdio: ['pipe', 'pipe', 'inherit'] });
       let out = '';
       poller.stdout!.on('data', (d) => { out += d; });
       const exited = new Promise((resolve) => poller.on('exit', resolve));
       await new Promise<void>((resolve) => { const check = () => (out.includes('ready') ? resolve() : setTimeout(check, 10)); check(); });
-      const ends = Date.now() + 3000;
-      // One attacker, back to back; a comment makes every document new to Apollo's cache of validated documents.
-      for (let i = 0; Date.now() < ends; i++) for (const query of worst) await send(`${query} # ${i}`);
+      // Phase 1, for comparison: the same client sending a small query back to back.
+      for (let ends = Date.now() + 2000; Date.now() < ends;) await send('{ me { id } }');
+      poller.stdin!.write('\n');
+      // Phase 2: the worst documents back to back, each new to Apollo's cache of validated documents.
+      for (let i = 0, ends = Date.now() + 3000; Date.now() < ends; i++) for (const query of worst) await send(`${query} # ${i}`);
       poller.stdin!.end();
       await exited;
-      const { n, slow, median } = JSON.parse(out.slice(out.indexOf('{')));
-      expect(n).toBeGreaterThan(20);
+      const [normal, attacked] = JSON.parse(out.slice(out.indexOf('['))) as { n: number; slow: number; median: number; max: number }[];
+      expect(attacked.n).toBeGreaterThan(20);
       // Within 100 ms: on an idle machine every poll (the slowest document validates in about
-      // 25 ms). The test suite runs beside other test files on 2 CPUs, which may not schedule
-      // the poller in time: the median, and all but 1 poll in 10.
-      expect(median).toBeLessThan(50);
-      expect(slow).toBeLessThanOrEqual(Math.ceil(n / 10));
+      // 25 ms of CPU). Beside other test files on 2 CPUs, a CPU-starved service takes longer
+      // for everything: then the typical poll still within 50 ms, most within 100 ms, none
+      // near a second (before the limits, one such document blocked it for seconds).
+      expect(attacked.median).toBeLessThan(50);
+      expect(attacked.slow / attacked.n).toBeLessThanOrEqual(normal.slow / normal.n + 0.25);
+      expect(attacked.max).toBeLessThan(1000);
     } finally {
       server.kill('SIGTERM');
       await new Promise((resolve) => server.once('exit', resolve));

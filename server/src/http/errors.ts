@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { ApiErrorCode, unauthenticated } from '../common/errors';
+import { currentRequestId } from './request-context';
 
 /**
  * The one mapping from anything that goes wrong to what a client sees. Every module of the
@@ -67,7 +68,7 @@ export function toHttpError(err: unknown): HttpError {
 }
 
 export function sendError(req: Request, res: Response, error: HttpError): void {
-  const requestId = (req as Request & { requestId?: string }).requestId;
+  const requestId = (req as Request & { requestId?: string }).requestId ?? currentRequestId();
   res.status(error.status);
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   res.json(errorBody(error.message, error.code, requestId));
@@ -108,6 +109,12 @@ const TOO_MANY_TOKENS = /^Syntax Error: Document contains more tha[nt] \d+ token
  * logged in full with the request id).
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const mapped = mapGraphqlError(formatted, error);
+  const requestId = currentRequestId();
+  return requestId ? { ...mapped, extensions: { ...mapped.extensions, requestId } } : mapped;
+}
+
+function mapGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? error.originalError ?? error : error;
   const name = (original as Error | undefined)?.constructor?.name;
   if (name === 'AuthorizationError' || name === 'ForbiddenError') {

@@ -4,6 +4,7 @@ import type { Request, RequestHandler } from 'express';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { HEALTH_PATHS } from './health';
+import { runWithRequestId } from './request-context';
 
 /**
  * Where secrets would sit in a log line: request headers (API keys, idempotency keys, cookies)
@@ -30,7 +31,7 @@ export const requestId: RequestHandler = (req, res, next) => {
   const id = given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
   (req as WithRequestId).requestId = id;
   res.setHeader('x-request-id', id);
-  next();
+  runWithRequestId(id, next);
 };
 
 /**
