@@ -5,7 +5,7 @@
 # service would try to start an embedded PostgreSQL). See docker-compose.yml for a complete setup.
 
 # ---- build: install all dependencies and compile server/src to server/dist -----------------------
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 
 # Manifests first, so the dependency layer is cached until one of them changes.
@@ -20,7 +20,7 @@ COPY server/ server/
 RUN npm run build:server
 
 # ---- runtime: production dependencies and the compiled server only -------------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4000

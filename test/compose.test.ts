@@ -299,12 +299,14 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
-  it('builds in one node:20-bookworm-slim stage and runs from another', () => {
+  it('builds in one node:<major of .nvmrc>-bookworm-slim stage and runs from another: the Node CI tests on', () => {
+    const major = read('.nvmrc').trim().replace(/^v/, '').split('.')[0];
+    expect(Number(major)).toBeGreaterThanOrEqual(22);
     expect(stages.length).toBeGreaterThanOrEqual(2);
     expect(buildStage).toBeDefined();
     expect(buildStage).not.toBe(runtime);
-    expect(buildStage.from).toBe('node:20-bookworm-slim');
-    expect(runtime.from).toBe('node:20-bookworm-slim');
+    expect(buildStage.from).toBe(`node:${major}-bookworm-slim`);
+    expect(runtime.from).toBe(`node:${major}-bookworm-slim`);
   });
 
   it('installs from the lockfile with every workspace manifest, then builds the server', () => {
