@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { RequestHandler, Response } from 'express';
+import { LRUCache } from 'lru-cache';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -58,11 +59,18 @@ class Limit {
     }
   }
 
+  /** Keys found spent, until their window ends: asked again, they cost no statement. */
+  private readonly spent = new LRUCache<string, number>({ max: 10_000 });
+
   /** Whether `key` has already spent its minute, without spending anything. */
   async exhausted(key: string): Promise<RateLimiterRes | null> {
     if (!this.limiter) return null;
+    const until = this.spent.get(key);
+    if (until !== undefined && until > Date.now()) return new RateLimiterRes(0, until - Date.now(), this.points, false);
     const res = await this.limiter.get(key);
-    return res && res.consumedPoints >= this.points ? res : null;
+    if (!res || res.consumedPoints < this.points) return null;
+    if (res.msBeforeNext > 0) this.spent.set(key, Date.now() + res.msBeforeNext, { ttl: res.msBeforeNext });
+    return res;
   }
 
   headers(res: RateLimiterRes): Record<string, string> {
