@@ -206,12 +206,29 @@ describe('the work is bounded before validation', () => {
       .toBeUndefined();
   });
 
-  test('variables nested 10,000 deep with an Idempotency-Key are a clean BAD_USER_INPUT', async () => {
+  test('variables nested 10,000 deep with an Idempotency-Key are a clean BAD_USER_INPUT; so are 40 levels, too deep to hash', async () => {
     const query = JSON.stringify('mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id } } }');
-    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
-    const res = await post(`{"query":${query},"variables":{"input":{"topic":"T","lastName":"L"},"junk":${deep}}}`, { 'idempotency-key': 'deep-1' });
+    for (const [levels, message] of [[10_000, /nests deeper than 64/], [40, /Variables may nest at most 32/]] as const) {
+      const deep = `${'['.repeat(levels)}${']'.repeat(levels)}`;
+      s.resetSql();
+      const res = await post(`{"query":${query},"variables":{"input":{"topic":"T","lastName":"L"},"junk":${deep}}}`, { 'idempotency-key': `deep-${levels}` });
+      expect(res.status).toBe(400);
+      const body = await res.json();
+      expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(body.errors[0].message).toMatch(message);
+      expect(dataSql()).toEqual([]);
+    }
+  });
+
+  test.each([
+    ['4 MB of nested brackets', () => `{"query":"{ me { id } }","variables":{"x":${'['.repeat(1_900_000)}${']'.repeat(1_900_000)}}}`, /nests deeper/],
+    ['a million empty arrays', () => `{"query":"{ me { id } }","variables":{"x":[${Array(1_000_000).fill('[]').join(',')}]}}`, /more than 100000 values/],
+  ])('%s: refused before JSON.parse, in milliseconds', async (_name, body, message) => {
+    const started = performance.now();
+    const res = await post(body());
     expect(res.status).toBe(400);
-    expect((await res.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect((await res.json()).errors[0]).toEqual({ message: expect.stringMatching(message), extensions: { code: 'BAD_USER_INPUT', requestId: expect.any(String) } });
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });
 

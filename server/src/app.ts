@@ -9,7 +9,8 @@ import { initOrm } from './db/orm';
 import { authenticate } from './http/authenticate';
 import { crossOrigin } from './http/cors';
 import { errorHandler, notFoundHandler } from './http/errors';
-import { createApollo, documentLimits, graphqlHandler, jsonBody } from './http/graphql';
+import { jsonBody } from './http/body';
+import { createApollo, documentLimits, graphqlHandler } from './http/graphql';
 import { healthRoutes } from './http/health';
 import { landingPage } from './http/landing-page';
 import { createLogger, requestId, requestLogging } from './http/logging';
@@ -21,7 +22,7 @@ import { createSchema } from './schema';
 import { attachmentRouter } from './timeline/attachment.route';
 import { ApiKeyCache } from './users/api-key-cache';
 
-export { BODY_LIMIT } from './http/graphql';
+export { BODY_LIMIT } from './http/body';
 export { formatError } from './http/errors';
 
 export interface AppOptions {

@@ -5,7 +5,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import express, { type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { ApiErrorCode, unauthenticated } from '../common/errors';
@@ -19,7 +19,6 @@ import type { AuthenticatedRequest } from './authenticate';
 import { formatError, HttpError } from './errors';
 import type { Throttle } from './throttle';
 
-export const BODY_LIMIT = '4mb';
 
 /** Logs unexpected errors in full and stamps every error with the request id. */
 const requestIdPlugin: ApolloServerPlugin<Context> = {
@@ -99,11 +98,6 @@ export async function createApollo(opts: GraphqlOptions): Promise<ApolloServer<C
   });
   await apollo.start();
   return apollo;
-}
-
-/** `application/json` bodies up to {@link BODY_LIMIT}; its errors go to the shared mapping. */
-export function jsonBody(): RequestHandler {
-  return express.json({ limit: BODY_LIMIT });
 }
 
 /**
