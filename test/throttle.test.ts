@@ -1,11 +1,22 @@
 import { createApp, type App } from '../server/src/app';
 import { loadConfig } from '../server/src/config';
+import { clientNetwork } from '../server/src/http/throttle';
 import { generateApiKey } from '../server/src/users/api-keys';
 import { UserService } from '../server/src/users/user.service';
 import { startTestServer, type TestServer } from './support/server';
 
 const ME = '{ me { id } }';
 const keyLookups = (s: TestServer) => s.sql.filter((q) => /api_key/.test(q));
+
+test('a client address is an IPv4 address or an IPv6 /64, however it is written', () => {
+  expect(clientNetwork('203.0.113.7')).toBe('203.0.113.7');
+  expect(clientNetwork('::ffff:203.0.113.7')).toBe('203.0.113.7');
+  expect(clientNetwork('2001:db8:0:1:aaaa::1')).toBe('2001:db8:0:1::/64');
+  expect(clientNetwork('2001:0db8:0000:0001:ffff:ffff:ffff:ffff')).toBe('2001:db8:0:1::/64');
+  expect(clientNetwork('2001:db8::1')).toBe('2001:db8:0:0::/64');
+  expect(clientNetwork('::1')).toBe('0:0:0:0::/64');
+  expect(clientNetwork(undefined)).toBe('unknown');
+});
 
 describe('requests without a valid key, per client address', () => {
   let s: TestServer;
