@@ -18,13 +18,13 @@ export const AccountConnection = connectionType<Account>('Account', () => Accoun
 @Resolver(() => Account)
 export class AccountResolver {
   @Authorized()
-  @Query(() => Account, { nullable: true })
+  @Query(() => Account, { nullable: true, description: 'The account with this id; null when it does not exist, and always for a PARTNER. Every role.' })
   async account(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Row<Account> | null> {
     return isUuid(id) && !readsLeadsOnly(ctx.actor) ? rowsById(ctx, accountRows).load(id.toLowerCase()) : null;
   }
 
   @Authorized()
-  @Query(() => AccountConnection, { description: 'Accounts by name; `search` matches the name case-insensitively.' })
+  @Query(() => AccountConnection, { description: 'Accounts by name; `search` matches the name case-insensitively. A page of `first` (1..100, default 25) after `after`. Every role; empty for a PARTNER.' })
   accounts(
     @Ctx() ctx: Context,
     @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first: number,

@@ -28,13 +28,13 @@ export class CreateContactPayload {
 @Resolver(() => Contact)
 export class ContactResolver {
   @Authorized()
-  @Query(() => Contact, { nullable: true })
+  @Query(() => Contact, { nullable: true, description: 'The contact with this id; null when it does not exist, and always for a PARTNER. Every role.' })
   async contact(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Row<Contact> | null> {
     return isUuid(id) && !readsLeadsOnly(ctx.actor) ? rowsById(ctx, contactRows).load(id.toLowerCase()) : null;
   }
 
   @Authorized()
-  @Query(() => ContactConnection, { description: 'Contacts by last name, first name; `search` matches name or email, case-insensitively.' })
+  @Query(() => ContactConnection, { description: 'Contacts by last name, then first name; `search` matches name or email, case-insensitively. A page of `first` (1..100, default 25) after `after`. Every role; empty for a PARTNER.' })
   contacts(
     @Ctx() ctx: Context,
     @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first: number,
@@ -48,7 +48,7 @@ export class ContactResolver {
   }
 
   @Authorized(STAFF)
-  @Mutation(() => CreateContactPayload)
+  @Mutation(() => CreateContactPayload, { description: 'Creates a contact, optionally under an account. ADMIN, MANAGER and SALESPERSON; PARTNER: top-level FORBIDDEN.' })
   createContact(@Arg('input', () => CreateContactInput) input: CreateContactInput, @Ctx() ctx: Context): Promise<CreateContactPayload> {
     return new ContactService(ctx.em, ctx.actor).createContact(input);
   }

@@ -11,7 +11,7 @@ function trimDecimal(value: string): string {
 @Resolver(() => Currency)
 export class CurrencyResolver {
   @Authorized()
-  @Query(() => [Currency], { description: 'Known currencies, the base currency first.' })
+  @Query(() => [Currency], { description: 'Known currencies with their exchange rates, the base currency first. Every role.' })
   currencies(@Ctx() ctx: Context): Promise<Currency[]> {
     return ctx.em.find(Currency, {}, { orderBy: { isBase: 'desc', code: 'asc' } });
   }

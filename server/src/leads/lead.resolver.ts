@@ -34,7 +34,7 @@ export function currencyCode(ref: string | { code: string } | null | undefined):
 @Resolver(() => Lead)
 export class LeadResolver {
   @Authorized()
-  @Query(() => Lead, { nullable: true, description: 'Null when missing or not visible to the caller.' })
+  @Query(() => Lead, { nullable: true, description: 'The lead with this id; null when it does not exist or the caller may not see it. Every role; a PARTNER sees the leads it created.' })
   async lead(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Row<Lead> | null> {
     if (!isUuid(id)) return null;
     const lead = await rowsById(ctx, leadRows).load(id.toLowerCase());
@@ -42,7 +42,7 @@ export class LeadResolver {
   }
 
   @Authorized()
-  @Query(() => LeadConnection)
+  @Query(() => LeadConnection, { description: 'Leads matching `filter`, in `orderBy` order (default: newest first), a page of `first` (1..100, default 25) after the cursor `after`. Every role; a PARTNER sees the leads it created.' })
   async leads(
     @Ctx() ctx: Context,
     @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first: number,
@@ -57,19 +57,19 @@ export class LeadResolver {
   }
 
   @Authorized()
-  @Mutation(() => CreateLeadPayload)
+  @Mutation(() => CreateLeadPayload, { description: 'Creates an OPEN lead (status NEW, version 1) owned by the caller, or by `ownerId`. Every role; only ADMIN and MANAGER may name another owner, and a PARTNER\'s lead gets source PARTNER.' })
   createLead(@Arg('input', () => CreateLeadInput) input: CreateLeadInput, @Ctx() ctx: Context): Promise<CreateLeadPayload> {
     return new LeadService(ctx.em, ctx.actor).createLead(input);
   }
 
   @Authorized(STAFF)
-  @Mutation(() => UpdateLeadPayload)
+  @Mutation(() => UpdateLeadPayload, { description: 'Changes the given fields of an OPEN lead; with `expectedVersion`, only if nobody changed it meanwhile. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   updateLead(@Arg('input', () => UpdateLeadInput) input: UpdateLeadInput, @Ctx() ctx: Context): Promise<UpdateLeadPayload> {
     return new LeadService(ctx.em, ctx.actor).updateLead(input);
   }
 
   @Authorized(STAFF)
-  @Mutation(() => AssignLeadsPayload)
+  @Mutation(() => AssignLeadsPayload, { description: 'Gives 1..100 OPEN leads to `ownerId` (not a PARTNER), all or none. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   assignLeads(@Arg('input', () => AssignLeadsInput) input: AssignLeadsInput, @Ctx() ctx: Context): Promise<AssignLeadsPayload> {
     assertListLimit(input.leadIds, MAX_ID_LIST, 'input.leadIds');
     return new LeadService(ctx.em, ctx.actor).assignLeads(input);

@@ -12,26 +12,26 @@ import { QualifyService } from './qualify.service';
 @Resolver()
 export class LeadLifecycleResolver {
   @Authorized(STAFF)
-  @Mutation(() => QualifyLeadsPayload, { description: 'Qualifies up to 1000 leads in one transaction; one result per id, in order.' })
+  @Mutation(() => QualifyLeadsPayload, { description: 'Qualifies 1..1000 OPEN leads into opportunities, accounts and contacts in one transaction; one result per id, in order. `dryRun` reports what would happen and writes nothing. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   qualifyLeads(@Arg('input', () => QualifyLeadsInput) input: QualifyLeadsInput, @Ctx() ctx: Context): Promise<QualifyLeadsPayload> {
     assertListLimit(input.leadIds, MAX_QUALIFY_IDS, 'input.leadIds');
     return new QualifyService(ctx.em, ctx.actor).qualifyLeads(input);
   }
 
   @Authorized(STAFF)
-  @Mutation(() => DisqualifyLeadPayload)
+  @Mutation(() => DisqualifyLeadPayload, { description: 'Closes an OPEN lead as DISQUALIFIED with a reason (default LOST) and an audited comment. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   disqualifyLead(@Arg('input', () => DisqualifyLeadInput) input: DisqualifyLeadInput, @Ctx() ctx: Context): Promise<DisqualifyLeadPayload> {
     return new LifecycleService(ctx.em, ctx.actor).disqualifyLead(input);
   }
 
   @Authorized(STAFF)
-  @Mutation(() => ReactivateLeadPayload)
+  @Mutation(() => ReactivateLeadPayload, { description: 'Reopens a QUALIFIED or DISQUALIFIED lead (OPEN, status NEW), keeping its opportunity, account and contact. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   reactivateLead(@Arg('input', () => ReactivateLeadInput) input: ReactivateLeadInput, @Ctx() ctx: Context): Promise<ReactivateLeadPayload> {
     return new LifecycleService(ctx.em, ctx.actor).reactivateLead(input);
   }
 
   @Authorized(STAFF)
-  @Mutation(() => DeleteLeadPayload, { description: 'Deletes the lead with its timeline and stakeholders; what it produced stays.' })
+  @Mutation(() => DeleteLeadPayload, { description: 'Deletes a lead in any state with its timeline and stakeholders; the opportunity, account and contact it produced stay, and so does its audit trail. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   deleteLead(@Arg('input', () => DeleteLeadInput) input: DeleteLeadInput, @Ctx() ctx: Context): Promise<DeleteLeadPayload> {
     return new LifecycleService(ctx.em, ctx.actor).deleteLead(input);
   }

@@ -26,13 +26,13 @@ export const OpportunityConnection = connectionType<Opportunity>('Opportunity', 
 @Resolver(() => Opportunity)
 export class OpportunityResolver {
   @Authorized()
-  @Query(() => Opportunity, { nullable: true })
+  @Query(() => Opportunity, { nullable: true, description: 'The opportunity with this id; null when it does not exist, and always for a PARTNER. Every role.' })
   async opportunity(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Row<Opportunity> | null> {
     return isUuid(id) && !readsLeadsOnly(ctx.actor) ? rowsById(ctx, opportunityRows).load(id.toLowerCase()) : null;
   }
 
   @Authorized()
-  @Query(() => OpportunityConnection, { description: 'Newest first.' })
+  @Query(() => OpportunityConnection, { description: 'Opportunities matching `filter`, newest first, a page of `first` (1..100, default 25) after `after`. Every role; empty for a PARTNER.' })
   opportunities(
     @Ctx() ctx: Context,
     @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first: number,

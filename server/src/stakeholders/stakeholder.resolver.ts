@@ -16,13 +16,13 @@ import { StakeholderService } from './stakeholder.service';
 @Resolver(() => Stakeholder)
 export class StakeholderResolver {
   @Authorized(STAFF)
-  @Mutation(() => AddStakeholderPayload, { description: 'Connects an existing or a new contact to an OPEN lead.' })
+  @Mutation(() => AddStakeholderPayload, { description: 'Connects an existing contact (`contactId`) or a new one (`newContact`) to an OPEN lead with a role. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   addStakeholder(@Arg('input', () => AddStakeholderInput) input: AddStakeholderInput, @Ctx() ctx: Context): Promise<AddStakeholderPayload> {
     return new StakeholderService(ctx.em, ctx.actor).addStakeholder(input);
   }
 
   @Authorized(STAFF)
-  @Mutation(() => UpdateStakeholderRolePayload)
+  @Mutation(() => UpdateStakeholderRolePayload, { description: 'Changes the role of a stakeholder of an OPEN lead; the same role changes nothing. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   updateStakeholderRole(
     @Arg('input', () => UpdateStakeholderRoleInput) input: UpdateStakeholderRoleInput, @Ctx() ctx: Context,
   ): Promise<UpdateStakeholderRolePayload> {
@@ -30,7 +30,7 @@ export class StakeholderResolver {
   }
 
   @Authorized(STAFF)
-  @Mutation(() => RemoveStakeholderPayload)
+  @Mutation(() => RemoveStakeholderPayload, { description: 'Disconnects a stakeholder from an OPEN lead; the contact stays. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   removeStakeholder(@Arg('input', () => RemoveStakeholderInput) input: RemoveStakeholderInput, @Ctx() ctx: Context): Promise<RemoveStakeholderPayload> {
     return new StakeholderService(ctx.em, ctx.actor).removeStakeholder(input);
   }

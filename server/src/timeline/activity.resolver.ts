@@ -15,13 +15,13 @@ import { CompleteActivityPayload, LogActivityPayload } from './timeline.payloads
 @Resolver(() => Activity)
 export class ActivityResolver {
   @Authorized(STAFF)
-  @Mutation(() => LogActivityPayload, { description: 'Logs an OPEN activity, owned by the caller, on an OPEN lead.' })
+  @Mutation(() => LogActivityPayload, { description: 'Logs an OPEN activity (phone call, email, task, appointment), owned by the caller, on an OPEN lead. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   logActivity(@Arg('input', () => LogActivityInput) input: LogActivityInput, @Ctx() ctx: Context): Promise<LogActivityPayload> {
     return new ActivityService(ctx.em, ctx.actor).logActivity(input);
   }
 
   @Authorized(STAFF)
-  @Mutation(() => CompleteActivityPayload, { description: 'OPEN → COMPLETED; a COMPLETED or CANCELED activity gives VALIDATION.' })
+  @Mutation(() => CompleteActivityPayload, { description: 'Moves an OPEN activity of an OPEN lead to COMPLETED; a COMPLETED or CANCELED one gives VALIDATION. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   completeActivity(
     @Arg('input', () => CompleteActivityInput) input: CompleteActivityInput, @Ctx() ctx: Context,
   ): Promise<CompleteActivityPayload> {

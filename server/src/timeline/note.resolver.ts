@@ -19,14 +19,14 @@ import { AddNotePayload } from './timeline.payloads';
 @Resolver(() => Note)
 export class NoteResolver {
   @Authorized()
-  @Query(() => Note, { nullable: true, description: 'Null when missing, and for a PARTNER (it reads leads, not their timelines).' })
+  @Query(() => Note, { nullable: true, description: 'The note with this id; null when it does not exist, and always for a PARTNER (it reads leads, not their timelines). Every role.' })
   note(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Row<Note> | null> {
     if (!isUuid(id) || readsLeadsOnly(ctx.actor)) return Promise.resolve(null);
     return rowsById(ctx, noteRows).load(id.toLowerCase());
   }
 
   @Authorized(STAFF)
-  @Mutation(() => AddNotePayload, { description: 'Adds a note, optionally with one attachment, to an OPEN lead.' })
+  @Mutation(() => AddNotePayload, { description: 'Adds a note, optionally with one attachment (at most 2 MiB), to an OPEN lead. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   addNote(@Arg('input', () => AddNoteInput) input: AddNoteInput, @Ctx() ctx: Context): Promise<AddNotePayload> {
     return new NoteService(ctx.em, ctx.actor).addNote(input);
   }

@@ -5,7 +5,7 @@ import { User } from './user.entity';
 @Resolver(() => User)
 export class UserResolver {
   @Authorized()
-  @Query(() => User, { description: 'The caller.' })
+  @Query(() => User, { description: 'The caller: its id, name, email and role. Every role.' })
   me(@Ctx() ctx: Context): User {
     return ctx.actor;
   }
