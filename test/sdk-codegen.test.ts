@@ -12,7 +12,7 @@ const checkScript = path.join(root, 'client-sdk/scripts/codegen-check.mjs');
 /** A copy of what codegen reads and writes, where operations can be changed safely. */
 function sandbox(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'sdk-codegen-'));
-  for (const p of ['codegen.yml', 'schema.graphql', 'client-sdk/src/operations', 'client-sdk/src/generated']) {
+  for (const p of ['codegen.yml', 'schema.graphql', 'client-sdk/src/operations', 'client-sdk/src/generated', 'client-sdk/scripts/codegen-operation-docs.cjs']) {
     cpSync(path.join(root, p), path.join(dir, p), { recursive: true });
   }
   symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');

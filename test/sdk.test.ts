@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
-  createLeadsClient, isLeadsApiError, LeadsApiError, MeDocument, type LeadsClient, type TypedDocumentNode, type UserErrorCode,
+  assertOk, createLeadsClient, isLeadsApiError, isOk, LeadsApiError, LeadsUserError, MeDocument, type LeadsClient, type TypedDocumentNode,
+  type UserErrorCode,
 } from '@leads/client';
+import { freePort } from '../server/src/db/embedded';
 import { startTestServer, type TestServer } from './support/server';
 
 let s: TestServer;
@@ -341,5 +343,84 @@ describe('typed documents', () => {
         selectionSet: { kind: 'SelectionSet', selections: [{ kind: 'Field', name: { kind: 'Name', value: 'name' } }] } }] },
     }] } as unknown as TypedDocumentNode<{ me: { name: string } }, Record<string, never>>;
     expect(await sales.request(own)).toEqual({ me: { name: 'sales' } });
+  });
+});
+
+describe('ergonomics', () => {
+  test('isOk tells a payload without userErrors, assertOk throws the userErrors of one with them', async () => {
+    const good = await sales.createLead({ input: { topic: 'isOk: yes', lastName: 'Yes' } });
+    expect(isOk(good)).toBe(true);
+    assertOk(good);
+    expect(good.lead.topic).toBe('isOk: yes');
+
+    const bad = await sales.createLead({ input: { topic: '  ', lastName: 'No' } });
+    expect(isOk(bad)).toBe(false);
+    const thrown = (() => { try { assertOk(bad); return null; } catch (e) { return e; } })();
+    expect(thrown).toBeInstanceOf(LeadsUserError);
+    expect(thrown).toMatchObject({ code: 'VALIDATION', userErrors: bad.userErrors });
+    expect((thrown as Error).message).toMatch(/^VALIDATION: .* \(input\.topic\)$/);
+    expect(isOk(undefined)).toBe(false);
+  });
+
+  test('a qualified lead\'s result has its opportunity', async () => {
+    const created = await sales.createLead({ input: { topic: 'Qualified via isOk', lastName: 'Opp', companyName: `Opp ${randomUUID()}` } });
+    assertOk(created);
+    const { results: [result] } = await sales.qualifyLeads({ input: { leadIds: [created.lead.id], currencyCode: 'USD' } });
+    expect(isOk(result)).toBe(true);
+    if (isOk(result)) expect((await sales.opportunity({ id: result.opportunity.id }))?.originatingLead?.id).toBe(created.lead.id);
+  });
+
+  test('a page size over 100 is fetched 100 at a time, and a size below 1 is refused by name', async () => {
+    const tag = `pg500-${randomUUID().slice(0, 8)}`;
+    for (let i = 0; i < 3; i++) assertOk(await sales.createLead({ input: { topic: `${tag} ${i}`, lastName: 'Paged' } }));
+    const spy = flakyFetch([]);
+    const client = createLeadsClient({ url: s.url, apiKey: s.users.sales.key, fetch: spy.impl });
+    const seen: string[] = [];
+    for await (const lead of client.paginateLeads({ filter: { search: tag }, pageSize: 500 })) seen.push(lead.topic);
+    expect(seen.sort()).toEqual([`${tag} 0`, `${tag} 1`, `${tag} 2`]);
+    expect(spy.calls.map((c) => JSON.parse(c.body).variables.first)).toEqual([100]);
+    for (const pageSize of [0, -1, 2.5]) {
+      expect(() => client.paginateLeads({ pageSize })).toThrow(new RangeError(`pageSize must be a whole number of at least 1 (got ${pageSize})`));
+    }
+    expect(spy.calls).toHaveLength(1);
+  });
+
+  test('a network failure says what happened, and where', async () => {
+    const port = await freePort(); // nothing listens there
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const refused = await apiError(createLeadsClient({ url, apiKey: 'k', retry: false }).me());
+    expect(refused.code).toBe('NETWORK_ERROR');
+    expect(refused.message).toBe(`me: no response from ${url}: connection refused (is the service running, on that port?) (ECONNREFUSED)`);
+    expect(refused.cause).toBeDefined();
+
+    const dns = await apiError(createLeadsClient({ url: 'http://leads-sdk-test.invalid/graphql', apiKey: 'k', retry: false }).me());
+    expect(dns.message).toMatch(/^me: no response from http:\/\/leads-sdk-test\.invalid\/graphql: DNS: /);
+
+    const slow = createLeadsClient({ url: s.url, apiKey: 'k', retry: false, timeoutMs: 1, fetch: (i, init) => new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason))) });
+    expect((await apiError(slow.me())).message).toBe(`me: no response from ${s.url} within 1 ms`);
+  });
+
+  test('the service\'s 409 "still running" with Retry-After is retried like a 429; without Retry-After it is not', async () => {
+    const inProgress = () => new Response(JSON.stringify({ errors: [{ message: 'A request with this Idempotency-Key is still running', extensions: { code: 'THROTTLED' } }] }), {
+      status: 409, headers: { 'content-type': 'application/json', 'retry-after': '0' },
+    });
+    let conflicts = 1;
+    const calls: string[] = [];
+    const busy: typeof fetch = async (input, init) => {
+      calls.push(new Headers(init?.headers).get('idempotency-key') ?? '');
+      if (conflicts-- > 0) return inProgress();
+      return fetch(input, init);
+    };
+    const client = createLeadsClient({ url: s.url, apiKey: s.users.sales.key, fetch: busy, retry: { minDelayMs: 5 } });
+    const key = randomUUID();
+    const res = await client.createLead({ input: { topic: 'After a 409', lastName: 'Waited' } }, { idempotencyKey: key });
+    expect(isOk(res)).toBe(true);
+    expect(calls).toEqual([key, key]);
+
+    const noWait: typeof fetch = async () => new Response('{"errors":[{"message":"conflict","extensions":{"code":"CONFLICT"}}]}', { status: 409 });
+    let tries = 0;
+    const plain = createLeadsClient({ url: s.url, apiKey: s.users.sales.key, fetch: (i, init) => { tries++; return noWait(i, init); }, retry: { minDelayMs: 5 } });
+    expect(await apiError(plain.me())).toMatchObject({ status: 409, code: 'CONFLICT' });
+    expect(tries).toBe(1);
   });
 });

@@ -1,7 +1,9 @@
 import type { DocumentNode } from 'graphql';
 import type * as Operations from './generated/graphql.js';
 import { getSdk } from './generated/sdk.js';
-import { paginate } from './paginate.js';
+import type { OperationDocs } from './generated/operation-docs.js';
+import { paginate, type ConnectionPage } from './paginate.js';
+import type { Checked } from './results.js';
 import { createExecutor, type CallOptions, type TransportOptions } from './transport.js';
 import type { TypedDocumentNode } from './typed-document-node.js';
 
@@ -28,11 +30,69 @@ function rootKey(doc: DocumentNode): string {
 }
 
 /**
+ * The record fields a mutation's payload sets when it succeeds (its `userErrors` is empty):
+ * `isOk(payload)` narrows them to non-null.
+ */
+interface RecordFields {
+  createLead: 'lead';
+  updateLead: 'lead';
+  deleteLead: 'deletedLeadId';
+  assignLeads: never;
+  disqualifyLead: 'lead';
+  reactivateLead: 'lead';
+  addStakeholder: 'stakeholder' | 'lead';
+  updateStakeholderRole: 'stakeholder';
+  removeStakeholder: 'removedStakeholderId';
+  addNote: 'note';
+  logActivity: 'activity';
+  completeActivity: 'activity';
+  createContact: 'contact';
+  qualifyLeads: never;
+}
+
+type Root<K extends keyof Sdk> = RootField<Awaited<ReturnType<Sdk[K]>>>;
+
+/** A method's result: the root field, as a {@link Checked} union for mutations. */
+type Result<K extends keyof Sdk> = K extends keyof RecordFields
+  ? Root<K> extends infer P extends { userErrors: ReadonlyArray<any> } ? Checked<P, RecordFields[K] & keyof P> : Root<K>
+  : Root<K>;
+
+type QualifyInput = Operations.QualifyLeadsMutationVariables['input'];
+type QualifyPayload = Root<'qualifyLeads'>;
+type QualifyResult = QualifyPayload['results'][number];
+
+/**
+ * Whether a qualifyLeads call with input `I` gives every lead it qualifies an opportunity: not a
+ * dry run (which creates nothing) and not `createOpportunity: false`. Decided from the input's
+ * type, so a literal `{ leadIds, currencyCode }` qualifies and a `dryRun: boolean` does not.
+ */
+type MakesOpportunities<I> = [Option<I, 'dryRun'>] extends [false | null | undefined]
+  ? ([Option<I, 'createOpportunity'>] extends [true | null | undefined] ? true : false)
+  : false;
+/** The type of option `K` in input `I`; `undefined` when `I` has no such key. */
+type Option<I, K extends string> = K extends keyof I ? I[K] : undefined;
+
+/**
+ * What `qualifyLeads` resolves to: each result is a {@link Checked} union whose succeeded member
+ * has its `lead` — and, when the input makes opportunities, its `opportunity` — non-null.
+ */
+export type QualifyLeadsResultFor<I = QualifyInput> = Checked<{
+  [F in keyof QualifyPayload]: F extends 'results'
+    ? Array<Checked<QualifyResult, MakesOpportunities<I> extends true ? 'lead' | 'opportunity' : 'lead'>>
+    : QualifyPayload[F];
+}>;
+
+type Method<K extends keyof Sdk> = (...args: Parameters<Sdk[K]>) => Promise<Result<K>>;
+
+/**
  * One method per operation of the service: `client.createLead({ input })` resolves to the
- * `CreateLeadPayload`, `client.lead({ id })` to the lead or null.
+ * `CreateLeadPayload`, `client.lead({ id })` to the lead or null. Each method's documentation
+ * comes from the schema's description of its root field.
  */
 export type LeadsClientOperations = {
-  [K in keyof Sdk]: (...args: Parameters<Sdk[K]>) => Promise<RootField<Awaited<ReturnType<Sdk[K]>>>>;
+  [K in keyof OperationDocs]: K extends 'qualifyLeads'
+    ? <V extends Operations.QualifyLeadsMutationVariables>(variables: V, options?: CallOptions) => Promise<QualifyLeadsResultFor<V['input']>>
+    : K extends keyof Sdk ? Method<K> : never;
 };
 
 /** What `client[name](…)` resolves to, e.g. `LeadsClientResult<'qualifyLeads'>`. */
@@ -48,8 +108,13 @@ type OpportunityNode = Operations.OpportunitiesQuery['opportunities']['nodes'][n
 type TimelineNode = NonNullable<Operations.LeadTimelineQuery['lead']>['timeline']['nodes'][number];
 type AuditEntryNode = Operations.AuditEntriesQuery['auditEntries']['nodes'][number];
 
-/** Page size for the `paginate*` helpers: 1..100, default 50. */
+/** Page size for the `paginate*` helpers. */
 export interface PageSize {
+  /**
+   * Items fetched per request, default 50. The service serves at most 100 per request: a larger
+   * size is fetched 100 at a time (the helper yields every item either way). A size below 1 or
+   * not a whole number is a `RangeError`.
+   */
   pageSize?: number;
 }
 
@@ -83,6 +148,17 @@ export interface LeadsClientHelpers {
 export type LeadsClient = LeadsClientOperations & LeadsClientHelpers;
 
 const DEFAULT_PAGE_SIZE = 50;
+/** The largest `first` the service accepts. */
+export const MAX_PAGE_SIZE = 100;
+
+/** `pageSize` as the `first` of each request: whole, at least 1, at most 100. */
+function first(pageSize: number | undefined): number {
+  const size = pageSize ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1) {
+    throw new RangeError(`pageSize must be a whole number of at least 1 (got ${String(pageSize)})`);
+  }
+  return Math.min(size, MAX_PAGE_SIZE);
+}
 const EMPTY_PAGE = { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } } as const;
 
 /**
@@ -105,28 +181,34 @@ export function createLeadsClient(options: LeadsClientOptions): LeadsClient {
     return data[rootKey(doc)] as never;
   }) as unknown as LeadsClientOperations;
 
+  /** Checks the page size at once (not at the first iteration), then walks the connection. */
+  function paginateWith<T>(pageSize: number | undefined, fetchPage: (size: number, after: string | null) => Promise<ConnectionPage<T>>) {
+    const size = first(pageSize);
+    return paginate((after) => fetchPage(size, after));
+  }
+
   return {
     ...ops,
     request: (document, variables, callOptions) => execute(document, variables, callOptions),
-    paginateLeads: ({ pageSize = DEFAULT_PAGE_SIZE, ...args } = {}, callOptions) =>
-      paginate((after) => ops.leads({ ...args, first: pageSize, after }, callOptions)),
-    paginateContacts: ({ pageSize = DEFAULT_PAGE_SIZE, ...args } = {}, callOptions) =>
-      paginate((after) => ops.contacts({ ...args, first: pageSize, after }, callOptions)),
-    paginateAccounts: ({ pageSize = DEFAULT_PAGE_SIZE, ...args } = {}, callOptions) =>
-      paginate((after) => ops.accounts({ ...args, first: pageSize, after }, callOptions)),
-    paginateOpportunities: ({ pageSize = DEFAULT_PAGE_SIZE, ...args } = {}, callOptions) =>
-      paginate((after) => ops.opportunities({ ...args, first: pageSize, after }, callOptions)),
-    paginateLeadTimeline: ({ pageSize = DEFAULT_PAGE_SIZE, ...args }, callOptions) =>
-      paginate(async (after) => {
-        const lead = await ops.leadTimeline({ ...args, first: pageSize, after }, callOptions);
+    paginateLeads: ({ pageSize, ...args } = {}, callOptions) =>
+      paginateWith(pageSize, (size, after) => ops.leads({ ...args, first: size, after }, callOptions)),
+    paginateContacts: ({ pageSize, ...args } = {}, callOptions) =>
+      paginateWith(pageSize, (size, after) => ops.contacts({ ...args, first: size, after }, callOptions)),
+    paginateAccounts: ({ pageSize, ...args } = {}, callOptions) =>
+      paginateWith(pageSize, (size, after) => ops.accounts({ ...args, first: size, after }, callOptions)),
+    paginateOpportunities: ({ pageSize, ...args } = {}, callOptions) =>
+      paginateWith(pageSize, (size, after) => ops.opportunities({ ...args, first: size, after }, callOptions)),
+    paginateLeadTimeline: ({ pageSize, ...args }, callOptions) =>
+      paginateWith(pageSize, async (size, after) => {
+        const lead = await ops.leadTimeline({ ...args, first: size, after }, callOptions);
         return lead?.timeline ?? EMPTY_PAGE;
       }),
-    paginateLeadHistory: ({ pageSize = DEFAULT_PAGE_SIZE, ...args }, callOptions) =>
-      paginate(async (after) => {
-        const lead = await ops.leadHistory({ ...args, first: pageSize, after }, callOptions);
+    paginateLeadHistory: ({ pageSize, ...args }, callOptions) =>
+      paginateWith(pageSize, async (size, after) => {
+        const lead = await ops.leadHistory({ ...args, first: size, after }, callOptions);
         return lead?.history ?? EMPTY_PAGE;
       }),
-    paginateAuditEntries: ({ pageSize = DEFAULT_PAGE_SIZE, ...args }, callOptions) =>
-      paginate((after) => ops.auditEntries({ ...args, first: pageSize, after }, callOptions)),
+    paginateAuditEntries: ({ pageSize, ...args }, callOptions) =>
+      paginateWith(pageSize, (size, after) => ops.auditEntries({ ...args, first: size, after }, callOptions)),
   };
 }

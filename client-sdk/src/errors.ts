@@ -58,7 +58,7 @@ export class LeadsApiError extends Error {
   readonly errors: ReadonlyArray<GraphQLErrorEntry>;
   /** Partial `data` that came with the errors, if any. */
   readonly data: unknown;
-  /** How long the service asked the caller to wait before trying again (429), in milliseconds. */
+  /** How long the service asked the caller to wait before trying again (429, 503, or 409 while the same idempotent request runs), in milliseconds. */
   readonly retryAfterMs: number | undefined;
 
   constructor(init: LeadsApiErrorInit) {

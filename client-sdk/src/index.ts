@@ -1,7 +1,10 @@
-export { createLeadsClient } from './client.js';
+export { createLeadsClient, MAX_PAGE_SIZE } from './client.js';
 export type {
   LeadsClient, LeadsClientHelpers, LeadsClientOperations, LeadsClientOptions, LeadsClientResult, LeadsClientVariables, PageSize,
+  QualifyLeadsResultFor,
 } from './client.js';
+export { assertOk, isOk, LeadsUserError } from './results.js';
+export type { Checked, Failed, OkOf, Succeeded, WithUserErrors } from './results.js';
 export type { CallOptions, TransportOptions } from './transport.js';
 export type { RetryOptions } from './retry.js';
 export { LeadsApiError, isLeadsApiError } from './errors.js';

@@ -7,7 +7,7 @@ export interface RetryOptions {
   /** The largest backoff step in milliseconds (default 8000). */
   maxDelayMs?: number;
   /**
-   * The longest wait a 429's `Retry-After`/`RateLimit` header may ask for (default 30000).
+   * The longest wait a 429's, 409's or 503's `Retry-After`/`RateLimit` header may ask for (default 30000).
    * When the service asks for longer, the call fails at once with `THROTTLED` and
    * `retryAfterMs`, rather than hang.
    */
@@ -41,7 +41,7 @@ export function backoffDelay(attempt: number, retry: ResolvedRetry, random: () =
 }
 
 /**
- * The wait a 429/503 response asks for, in milliseconds: `Retry-After` (seconds or an HTTP
+ * The wait a 409/429/503 response asks for, in milliseconds: `Retry-After` (seconds or an HTTP
  * date), else the `reset` of an IETF `RateLimit` header (draft 7: `limit=10, remaining=0,
  * reset=42`), else `RateLimit-Reset` (draft 6).
  */

@@ -69,9 +69,59 @@ function anySignal(signals: AbortSignal[]): AbortSignal {
   return controller.signal;
 }
 
-/** Failures worth another attempt: the request may not have reached the service, or it was overloaded. */
+/**
+ * Failures worth another attempt: the request may not have reached the service, it was
+ * overloaded (429, 5xx), or the same idempotent request is still running there (409 with
+ * `Retry-After`).
+ */
 function isTransient(err: LeadsApiError): boolean {
-  return err.code === 'NETWORK_ERROR' || err.code === 'TIMEOUT' || err.status === 429 || (err.status !== undefined && err.status >= 500);
+  return err.code === 'NETWORK_ERROR' || err.code === 'TIMEOUT' || err.status === 429
+    || (err.status === 409 && err.retryAfterMs !== undefined)
+    || (err.status !== undefined && err.status >= 500);
+}
+
+/** Statuses whose `Retry-After` / `RateLimit` headers say when to try again. */
+const ASKS_TO_WAIT = new Set([409, 429, 503]);
+
+/** Node's (undici's) and the browsers' ways of saying why no response came, in words. */
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (is the service running, on that port?)',
+  ECONNRESET: 'the connection was reset',
+  EPIPE: 'the connection was closed while sending',
+  ENOTFOUND: 'DNS: no such host',
+  EAI_AGAIN: 'DNS: the host name could not be resolved now',
+  ETIMEDOUT: 'connecting timed out',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'no response headers in time',
+  UND_ERR_BODY_TIMEOUT: 'the response body stopped arriving',
+  UND_ERR_SOCKET: 'the connection closed unexpectedly',
+  CERT_HAS_EXPIRED: 'TLS: the certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS: a self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'TLS: a self-signed certificate in the chain',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS: the certificate cannot be verified',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'TLS: the certificate is for another host name',
+};
+
+/**
+ * What went wrong on the way, from the error `fetch` threw (undici's "fetch failed" carries the
+ * system error as its `cause`), e.g. `connection refused (ECONNREFUSED)`.
+ */
+export function describeNetworkError(err: unknown): string {
+  const seen = new Set<unknown>();
+  for (let e: unknown = err; e && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_REASONS[code]) return `${NETWORK_REASONS[code]} (${code})`;
+    if (typeof code === 'string' && /^(ERR_TLS|CERT_|ERR_SSL)/.test(code)) return `TLS: ${(e as Error).message ?? code} (${code})`;
+    // AggregateError: every address of the host refused (e.g. ::1 and 127.0.0.1).
+    const errors = (e as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.length > 0) return describeNetworkError(errors[0]);
+  }
+  let deepest: unknown = err;
+  while (deepest && typeof deepest === 'object' && (deepest as { cause?: unknown }).cause) deepest = (deepest as { cause: unknown }).cause;
+  return deepest instanceof Error ? deepest.message : String(deepest);
 }
 
 export type Executor = <TResult, TVariables>(doc: DocumentNode, variables?: TVariables, options?: CallOptions) => Promise<TResult>;
@@ -90,7 +140,8 @@ export function createExecutor(options: TransportOptions): Executor {
   }
 
   async function attempt(op: OperationInfo, variables: unknown, call: CallOptions): Promise<unknown> {
-    const timeout = AbortSignal.timeout(call.timeoutMs ?? options.timeoutMs ?? 30_000);
+    const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? 30_000;
+    const timeout = AbortSignal.timeout(timeoutMs);
     const signal = anySignal(call.signal ? [call.signal, timeout] : [timeout]);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -104,10 +155,11 @@ export function createExecutor(options: TransportOptions): Executor {
     const transportFailure = (err: unknown): unknown => {
       if (call.signal?.aborted) return call.signal.reason;
       if (timeout.aborted) {
-        return new LeadsApiError({ code: 'TIMEOUT', message: `${op.name} timed out`, operationName: op.name, cause: err });
+        return new LeadsApiError({ code: 'TIMEOUT', message: `${op.name}: no response from ${options.url} within ${timeoutMs} ms`, operationName: op.name, cause: err });
       }
-      const detail = err instanceof Error ? err.message : String(err);
-      return new LeadsApiError({ code: 'NETWORK_ERROR', message: `${op.name} failed: ${detail}`, operationName: op.name, cause: err });
+      return new LeadsApiError({
+        code: 'NETWORK_ERROR', message: `${op.name}: no response from ${options.url}: ${describeNetworkError(err)}`, operationName: op.name, cause: err,
+      });
     };
 
     let res: Response;
@@ -125,7 +177,7 @@ export function createExecutor(options: TransportOptions): Executor {
     }
 
     const headerRequestId = res.headers.get('x-request-id') ?? undefined;
-    const wait = res.status === 429 || res.status === 503 ? retryAfterMs(res.headers) : undefined;
+    const wait = ASKS_TO_WAIT.has(res.status) ? retryAfterMs(res.headers) : undefined;
     let body: { data?: unknown; errors?: GraphQLErrorEntry[] } | undefined;
     try {
       body = text ? JSON.parse(text) : undefined;

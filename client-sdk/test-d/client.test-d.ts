@@ -2,8 +2,8 @@
 // must still be an error, or tsc fails with "Unused '@ts-expect-error' directive".
 import { expectTypeOf } from 'expect-type';
 import {
-  createLeadsClient, LeadsApiError, LeadsDocument, QualifyLeadsDocument, paginate,
-  type LeadsClientResult, type ResultOf, type UserErrorCode, type VariablesOf,
+  assertOk, createLeadsClient, isOk, LeadsApiError, LeadsDocument, LeadsUserError, QualifyLeadsDocument, paginate,
+  type LeadsClientResult, type QualifyLeadsInput, type ResultOf, type UserErrorCode, type VariablesOf,
 } from '../src/index.js';
 
 declare const client: ReturnType<typeof createLeadsClient>;
@@ -108,4 +108,74 @@ export function options() {
   client.createLead({ input: { topic: 'T', lastName: 'L' } }, { idempotencyKey: 'k', signal: AbortSignal.timeout(10) });
   // @ts-expect-error -- an idempotency key is a string
   client.createLead({ input: { topic: 'T', lastName: 'L' } }, { idempotencyKey: 1 });
+}
+
+export async function narrowing() {
+  // Before the check a mutation's record may be null; once its userErrors are known to be empty
+  // (isOk), it is not: no `!` needed.
+  const created = await client.createLead({ input: { topic: 'T', lastName: 'L' } });
+  expectTypeOf(created.lead).toBeNullable();
+  if (!isOk(created)) {
+    expectTypeOf(created.userErrors[0].code).toEqualTypeOf<UserErrorCode>(); // at least one error
+    return;
+  }
+  expectTypeOf(created.lead.id).toEqualTypeOf<string>();
+  expectTypeOf(created.userErrors).toEqualTypeOf<[]>();
+
+  const updated = await client.updateLead({ input: { id: created.lead.id, expectedVersion: created.lead.version, rating: 'WARM' } });
+  if (isOk(updated)) expectTypeOf(updated.lead.version).toEqualTypeOf<number>();
+  // @ts-expect-error -- without the check the lead may be null
+  updated.lead.version;
+
+  const stakeholder = await client.addStakeholder({ input: { leadId: 'l', contactId: 'c' } });
+  assertOk(stakeholder); // throws a LeadsUserError otherwise
+  expectTypeOf(stakeholder.stakeholder.role).toEqualTypeOf<'STAKEHOLDER' | 'CHAMPION' | 'DECISION_MAKER' | 'END_USER' | 'ECONOMIC_BUYER' | 'INFLUENCER' | 'TECHNICAL_BUYER'>();
+  expectTypeOf(stakeholder.lead.id).toEqualTypeOf<string>();
+
+  for (const [payload, record] of [
+    [await client.deleteLead({ input: { id: 'x' } }), 'deletedLeadId'],
+    [await client.removeStakeholder({ input: { stakeholderId: 'x' } }), 'removedStakeholderId'],
+  ] as const) {
+    if (isOk(payload)) expectTypeOf(payload[record as never]).not.toBeNullable();
+  }
+  const note = await client.addNote({ input: { leadId: 'l', text: 'n' } });
+  if (isOk(note)) expectTypeOf(note.note.id).toEqualTypeOf<string>();
+  const activity = await client.logActivity({ input: { leadId: 'l', kind: 'TASK', subject: 's' } });
+  if (isOk(activity)) expectTypeOf(activity.activity.status).toEqualTypeOf<'OPEN' | 'COMPLETED' | 'CANCELED'>();
+  const contact = await client.createContact({ input: { lastName: 'L' } });
+  if (isOk(contact)) expectTypeOf(contact.contact.lastName).toEqualTypeOf<string>();
+  const disqualified = await client.disqualifyLead({ input: { id: 'x' } });
+  if (isOk(disqualified)) expectTypeOf(disqualified.lead.state).toEqualTypeOf<'OPEN' | 'QUALIFIED' | 'DISQUALIFIED'>();
+
+  expectTypeOf(new LeadsUserError([{ code: 'NOT_FOUND', message: 'm', field: null }]).code).toEqualTypeOf<UserErrorCode>();
+}
+
+export async function qualifyNarrowing(input: QualifyLeadsInput) {
+  // The README's journey: a qualified lead has its opportunity.
+  const qualified = await client.qualifyLeads({ input: { leadIds: ['a'], currencyCode: 'USD' } });
+  const [result] = qualified.results;
+  if (!result || !isOk(result)) return;
+  expectTypeOf(result.opportunity.id).toEqualTypeOf<string>();
+  expectTypeOf(result.lead.state).toEqualTypeOf<'OPEN' | 'QUALIFIED' | 'DISQUALIFIED'>();
+  expectTypeOf(result.account).toBeNullable(); // a lead without a company makes no account
+
+  // A dry run creates nothing: the opportunity may be null even when the result has no errors.
+  const dry = await client.qualifyLeads({ input: { leadIds: ['a'], currencyCode: 'USD', dryRun: true } });
+  const [predicted] = dry.results;
+  if (predicted && isOk(predicted)) {
+    expectTypeOf(predicted.opportunity).toBeNullable();
+    expectTypeOf(predicted.lead.id).toEqualTypeOf<string>();
+  }
+  // ...and so may it with createOpportunity: false, or whenever the input is not known to be neither.
+  const noOpportunity = await client.qualifyLeads({ input: { leadIds: ['a'], currencyCode: 'USD', createOpportunity: false } });
+  if (noOpportunity.results[0] && isOk(noOpportunity.results[0])) expectTypeOf(noOpportunity.results[0].opportunity).toBeNullable();
+  const unknown = await client.qualifyLeads({ input });
+  if (unknown.results[0] && isOk(unknown.results[0])) expectTypeOf(unknown.results[0].opportunity).toBeNullable();
+}
+
+export function pageSizes() {
+  // Any whole number: sizes over the service's 100 are fetched 100 at a time.
+  client.paginateLeads({ pageSize: 500 });
+  // @ts-expect-error -- a page size is a number
+  client.paginateLeads({ pageSize: '500' });
 }
