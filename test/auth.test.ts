@@ -130,18 +130,45 @@ describe('admin command line', () => {
 
   test('user:create, key:create and key:revoke print JSON and take effect', async () => {
     const created = JSON.parse((await run('node', [admin, 'user:create', '--name', 'Cli User', '--email', 'cli@test.example', '--role', 'MANAGER'], { env: env() })).stdout);
-    expect(created).toEqual({ id: expect.any(String), apiKey: expect.stringMatching(/^lds_/), keyPrefix: expect.stringMatching(/^lds_/) });
-    const asCli = { id: created.id, key: created.apiKey, role: 'MANAGER' as never };
-    expect((await s.gql('{ me { name role } }', undefined, { as: asCli })).data.me).toEqual({ name: 'Cli User', role: 'MANAGER' });
+    expect(created).toEqual({ userId: expect.any(String), keyId: expect.any(String), apiKey: expect.stringMatching(/^lds_/), keyPrefix: expect.stringMatching(/^lds_/) });
+    expect(created.keyId).not.toBe(created.userId);
+    expect(created.apiKey.startsWith(`${created.keyPrefix}_`)).toBe(true);
+    const asCli = { id: created.userId, key: created.apiKey, role: 'MANAGER' as never };
+    expect((await s.gql('{ me { id name role } }', undefined, { as: asCli })).data.me).toEqual({ id: created.userId, name: 'Cli User', role: 'MANAGER' });
+    expect((await s.db.query('select user_id, prefix from api_key where id = $1', [created.keyId])).rows).toEqual([{ user_id: created.userId, prefix: created.keyPrefix }]);
 
     const second = JSON.parse((await run('node', [admin, 'key:create', '--email', 'CLI@test.example'], { env: env() })).stdout);
-    expect(second.id).toBe(created.id);
+    expect(second.userId).toBe(created.userId);
+    expect(second.keyId).not.toBe(created.keyId);
     expect(second.apiKey).not.toBe(created.apiKey);
 
     const revoked = JSON.parse((await run('node', [admin, 'key:revoke', '--prefix', created.keyPrefix], { env: env() })).stdout);
-    expect(revoked).toMatchObject({ id: created.id, prefix: created.keyPrefix });
+    expect(revoked).toEqual({ keyId: created.keyId, keyPrefix: created.keyPrefix, userId: created.userId, revokedAt: expect.any(String) });
     expect((await s.gql(ME, undefined, { as: asCli })).status).toBe(401);
-    expect((await s.gql(ME, undefined, { as: { ...asCli, key: second.apiKey } })).data.me.id).toBe(created.id);
+    expect((await s.gql(ME, undefined, { as: { ...asCli, key: second.apiKey } })).data.me.id).toBe(created.userId);
+
+    // users:list and keys:list: prefixes, never secrets; revoked keys only with --all.
+    const listed = JSON.parse((await run('node', [admin, 'users:list', '--role', 'manager'], { env: env() })).stdout);
+    expect(listed.users).toContainEqual({ userId: created.userId, name: 'Cli User', email: 'cli@test.example', role: 'MANAGER', createdAt: expect.any(String), liveKeys: 1 });
+    expect(listed.users.every((u: { role: string }) => u.role === 'MANAGER')).toBe(true);
+    const live = (await run('node', [admin, 'keys:list', '--email', 'cli@test.example'], { env: env() })).stdout;
+    expect(JSON.parse(live).keys).toEqual([{ keyId: second.keyId, keyPrefix: second.keyPrefix, userId: created.userId, email: 'cli@test.example', createdAt: expect.any(String), revokedAt: null }]);
+    const all = (await run('node', [admin, 'keys:list', '--email', 'cli@test.example', '--all'], { env: env() })).stdout;
+    expect(JSON.parse(all).keys.map((k: { keyId: string }) => k.keyId)).toEqual([created.keyId, second.keyId]);
+    const everyone = (await run('node', [admin, 'keys:list', '--all'], { env: env() })).stdout;
+    for (const text of [live, all, everyone]) {
+      expect(text).not.toContain(created.apiKey);
+      expect(text).not.toContain(second.apiKey);
+      expect(text).not.toMatch(/lds_\w{10}_/); // a prefix and nothing after it
+    }
+  });
+
+  test('--help describes the program and each command, and exits 0', async () => {
+    const top = await run('node', [admin, '--help'], { env: env() });
+    for (const c of ['user:create', 'key:create', 'key:revoke', 'users:list', 'keys:list']) expect(top.stdout).toContain(c);
+    const one = await run('node', [admin, 'user:create', '--help'], { env: env() });
+    expect(one.stdout).toMatch(/--name <name>[\s\S]*--email <email>[\s\S]*--role <role>/);
+    expect(one.stdout).toMatch(/userId.*keyId.*apiKey.*keyPrefix/);
   });
 
   test('bad arguments fail with a clear message and a non-zero exit', async () => {
@@ -149,10 +176,15 @@ describe('admin command line', () => {
       [['user:create', '--name', 'X', '--email', 'x@test.example', '--role', 'KING'], /--role must be one of/],
       [['user:create', '--name', 'X', '--email', 'nope', '--role', 'ADMIN'], /not an email/],
       [['user:create', '--name', 'X', '--email', 'cli@test.example', '--role', 'ADMIN'], /already exists/],
-      [['user:create', '--email', 'y@test.example', '--role', 'ADMIN'], /--name is required/],
+      [['user:create', '--email', 'y@test.example', '--role', 'ADMIN'], /^error: missing required option --name\n/],
+      [['user:create', '--name', 'X'], /^error: missing required options --email, --role\n/],
+      [['key:revoke'], /^error: missing required option --prefix\n/],
+      [['user:create', '--nmae', 'X'], /unknown option '--nmae'/],
+      [['users:list', '--role', 'KING'], /--role must be one of/],
       [['key:create', '--email', 'nobody@test.example'], /no user/],
       [['key:revoke', '--prefix', 'lds_nothing'], /no API key/],
-      [['frobnicate'], /Usage/],
+      [['frobnicate'], /^error: unknown command 'frobnicate'; the commands are user:create, key:create, key:revoke, users:list, keys:list\n/],
+      [['user:creat'], /did you mean user:create\?/],
     ];
     for (const [args, message] of cases) {
       await expect(run('node', [admin, ...args], { env: env() })).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(message) });

@@ -1,63 +1,150 @@
 import 'reflect-metadata';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { loadConfig } from './config';
+import { Command, Option } from 'commander';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { loadConfig, type Config } from './config';
 import { Role } from './common/enums';
 import { ensureDatabase } from './db/database';
 import { startEmbeddedPostgres } from './db/embedded';
 import { initOrm } from './db/orm';
+import { explainStartFailure } from './startup';
 import { UserService } from './users/user.service';
 
-const USAGE = `Usage: npm run admin -- <command> [options]
-  user:create --name NAME --email EMAIL --role ADMIN|MANAGER|SALESPERSON|PARTNER
-  key:create  --email EMAIL        a new API key for an existing user
-  key:revoke  --prefix PREFIX      revoke a key by its prefix (lds_XXXXXXXXXX)
-Each prints one JSON object. Uses DATABASE_URL, or else the embedded PostgreSQL in DATA_DIR.`;
+/**
+ * The admin command line: users and API keys. `npm run admin -- --help` lists the commands,
+ * `npm run admin -- <command> --help` a command's options. Every command prints one JSON object
+ * on stdout; failures are one line on stderr and exit code 1.
+ */
 
-function required(values: Record<string, string | undefined>, name: string): string {
-  const v = values[name];
-  if (!v) throw new Error(`--${name} is required\n\n${USAGE}`);
-  return v;
-}
+const ROLES = Object.values(Role);
 
-async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: { name: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' }, prefix: { type: 'string' } },
-  });
-  const command = positionals[0];
-  if (!command || !['user:create', 'key:create', 'key:revoke'].includes(command)) throw new Error(USAGE);
-
-  const config = loadConfig();
-  let databaseUrl = config.databaseUrl;
+/** Runs `work` against the service's database: DATABASE_URL, or the embedded one in DATA_DIR. */
+async function withDatabase<T>(work: (users: UserService) => Promise<T>): Promise<T> {
+  let config: Config | undefined;
   let stopEmbedded: (() => Promise<void>) | undefined;
-  if (!databaseUrl) {
-    const pg = await startEmbeddedPostgres(path.join(config.dataDir, 'pg'));
-    stopEmbedded = pg.stop;
-    databaseUrl = await ensureDatabase(pg.adminUrl, 'leads');
-  }
-  const orm = await initOrm({ databaseUrl });
+  let orm: MikroORM | undefined;
   try {
-    const users = new UserService(orm.em.fork());
-    let out: object;
-    if (command === 'user:create') {
-      const role = required(values, 'role').toUpperCase() as Role;
-      const created = await users.createUser({ name: required(values, 'name'), email: required(values, 'email'), role });
-      out = { id: created.id, apiKey: created.apiKey, keyPrefix: created.keyPrefix };
-    } else if (command === 'key:create') {
-      const created = await users.createKey(required(values, 'email'));
-      out = { id: created.id, apiKey: created.apiKey, keyPrefix: created.keyPrefix };
-    } else {
-      out = await users.revokeKey(required(values, 'prefix'));
+    config = loadConfig();
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const pg = await startEmbeddedPostgres(path.join(config.dataDir, 'pg'));
+      stopEmbedded = pg.stop;
+      databaseUrl = await ensureDatabase(pg.adminUrl, 'leads');
     }
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    orm = await initOrm({ databaseUrl });
+  } catch (err) {
+    await stopEmbedded?.();
+    throw new Error(explainStartFailure(err, config));
+  }
+  try {
+    return await work(new UserService(orm.em.fork()));
   } finally {
     await orm.close(true);
     await stopEmbedded?.();
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+
+/**
+ * Options a command cannot run without, checked all at once (commander's own
+ * requiredOption stops at the first missing one).
+ */
+function requireAll(command: Command, names: string[]): void {
+  const opts = command.opts<Record<string, unknown>>();
+  const missing = names.filter((n) => opts[n] === undefined || opts[n] === '');
+  if (missing.length > 0) {
+    command.error(`error: missing required option${missing.length > 1 ? 's' : ''} ${missing.map((n) => `--${n}`).join(', ')}`);
+  }
+}
+
+/** The candidate within 3 edits of `word`, if any (a typo of a command). */
+function closest(word: string, candidates: string[]): string | undefined {
+  const distance = (a: string, b: string) => {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const cur = [i];
+      for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+    return prev[b.length]!;
+  };
+  const scored = candidates.map((c) => ({ c, d: distance(word, c) })).sort((x, y) => x.d - y.d);
+  return scored[0] && scored[0].d <= 3 ? scored[0].c : undefined;
+}
+
+export function adminProgram(): Command {
+  const program = new Command()
+    .name('npm run admin --')
+    .description('Users and API keys of the leads service. Uses DATABASE_URL, or else the embedded PostgreSQL in DATA_DIR (.data), whether or not the service is running. Every command prints one JSON object.')
+    .showHelpAfterError('(add --help for usage)')
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (str, write) => write(str) });
+  // An unknown command says so, with the commands there are.
+  program.on('command:*', (operands: string[]) => {
+    const known = program.commands.map((c) => c.name());
+    const close = closest(operands[0]!, known);
+    program.error(`error: unknown command '${operands[0]}'${close ? ` (did you mean ${close}?)` : ''}; the commands are ${known.join(', ')}`);
+  });
+
+  program
+    .command('user:create')
+    .description('Create a user and a first API key for it. Prints {"userId","keyId","apiKey","keyPrefix"}; the key is shown only this once.')
+    .addOption(new Option('--name <name>', 'display name'))
+    .addOption(new Option('--email <email>', 'email address, unique across users'))
+    .addOption(new Option('--role <role>', `one of ${ROLES.join(', ')}`).argParser((v) => v.toUpperCase()))
+    .action(async (opts: { name?: string; email?: string; role?: string }, cmd: Command) => {
+      requireAll(cmd, ['name', 'email', 'role']);
+      const made = await withDatabase((users) => users.createUser({ name: opts.name!, email: opts.email!, role: opts.role as Role }));
+      print({ userId: made.userId, keyId: made.keyId, apiKey: made.apiKey, keyPrefix: made.keyPrefix });
+    });
+
+  program
+    .command('key:create')
+    .description('Create another API key for an existing user. Prints {"userId","keyId","apiKey","keyPrefix"}; the key is shown only this once.')
+    .addOption(new Option('--email <email>', "the user's email address"))
+    .action(async (opts: { email?: string }, cmd: Command) => {
+      requireAll(cmd, ['email']);
+      const made = await withDatabase((users) => users.createKey(opts.email!));
+      print({ userId: made.userId, keyId: made.keyId, apiKey: made.apiKey, keyPrefix: made.keyPrefix });
+    });
+
+  program
+    .command('key:revoke')
+    .description('Revoke an API key by its prefix; every running service refuses it at once. Prints {"keyId","keyPrefix","userId","revokedAt"}.')
+    .addOption(new Option('--prefix <prefix>', 'the key\'s prefix, lds_XXXXXXXXXX (printed with the key, and by keys:list)'))
+    .action(async (opts: { prefix?: string }, cmd: Command) => {
+      requireAll(cmd, ['prefix']);
+      print(await withDatabase((users) => users.revokeKey(opts.prefix!)));
+    });
+
+  program
+    .command('users:list')
+    .description('List users, oldest first. Prints {"users":[{"userId","name","email","role","createdAt","liveKeys"}]}.')
+    .addOption(new Option('--role <role>', `only users of this role (${ROLES.join(', ')})`).argParser((v) => v.toUpperCase()))
+    .action(async (opts: { role?: string }, cmd: Command) => {
+      if (opts.role !== undefined && !ROLES.includes(opts.role as Role)) cmd.error(`error: --role must be one of ${ROLES.join(', ')}`);
+      print({ users: await withDatabase((users) => users.listUsers(opts.role as Role | undefined)) });
+    });
+
+  program
+    .command('keys:list')
+    .description('List API keys by prefix (never their secrets), oldest first. Prints {"keys":[{"keyId","keyPrefix","userId","email","createdAt","revokedAt"}]}.')
+    .addOption(new Option('--email <email>', "only this user's keys"))
+    .addOption(new Option('--all', 'include revoked keys'))
+    .action(async (opts: { email?: string; all?: boolean }) => {
+      print({ keys: await withDatabase((users) => users.listKeys({ email: opts.email, all: opts.all })) });
+    });
+
+  for (const command of program.commands) {
+    command.showHelpAfterError(`(see ${command.name()} --help)`).configureOutput({ outputError: (str, write) => write(str) });
+  }
+  return program;
+}
+
+if (require.main === module) {
+  adminProgram().parseAsync(process.argv).catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
