@@ -3,6 +3,7 @@ import { badUserInput } from './errors';
 import { cursorValueFits, decodeCursor, isoInstant, toConnection, type ConnectionShape, type CursorValue } from './pagination';
 import { keepPrefetched, prefetchColumns, type Prefetch } from './prefetch';
 import type { Row, RowReader } from './rows';
+import { readRows } from './sql';
 
 export interface SortKey {
   /** An SQL expression over the table alias, e.g. `lower(l.topic)`. */
@@ -63,18 +64,17 @@ export async function keysetPage<T extends object>(em: EntityManager, rows: RowR
   const params = cursor ? [...q.params, ...cursor] : q.params;
   const select = q.sort.map((s, i) => `${s.sql} as "__s${i}"`).join(', ');
   const order = keys.map((k) => `${k} ${q.direction}`).join(', ');
-  const knex = em.getKnex();
-  const found: Record<string, unknown>[] = await em.execute(knex.raw(
+  const found = await readRows(em,
     `select ${rows.columns(em, a)}, ${select}${q.prefetch?.length ? `, ${prefetchColumns(em, rows, a, q.prefetch)}` : ''}
      from "${table}" ${a} where ${pageWhere} order by ${order} limit ?`,
-    [...params, q.first + 1] as never[]));
+    [...params, q.first + 1]);
   const sortOf = new Map<Row<T>, CursorValue[]>();
   const values = found.map((row) => sortValues(q.sort, row));
   keepPrefetched(em, found, q.prefetch ?? []);
   const nodes = rows.finish(em, found);
   nodes.forEach((node, i) => sortOf.set(node, values[i]));
   return toConnection(nodes, q.first, q.after, q.tag, (n) => [...(sortOf.get(n) ?? []), (n as { id: string }).id], async () => {
-    const res = await em.execute<{ n: string }[]>(knex.raw(`select count(*) as n from "${table}" ${a} where ${q.where}`, q.params as never[]));
+    const res = await readRows<{ n: string }>(em, `select count(*) as n from "${table}" ${a} where ${q.where}`, q.params);
     return Number(res[0].n);
   });
 }
@@ -123,21 +123,20 @@ export async function keysetPagesByParent<T extends object>(
   }
   const ids = parentIds.filter((id) => cursors.has(id));
   const cursor = ids.length ? cursors.get(ids[0]) ?? null : null;
-  const knex = em.getKnex();
-  const rows: Record<string, unknown>[] = ids.length ? await em.execute(knex.raw(
+  const rows = ids.length ? await readRows(em,
     `select ${reader.columns(em, a)}, ${a}."${q.parentColumn}" as "__parent", ${select} from unnest(?::uuid[]) as p(id) cross join lateral (
        select * from "${table}" ${a} where ${a}."${q.parentColumn}" = p.id
        ${cursor ? `and (${keys.join(', ')}) ${op} (${casts.map((c) => `?::${c}`).join(', ')})` : ''}
        order by ${order} limit ?) ${a}`,
-    [`{${ids.join(',')}}`, ...(cursor ?? []), q.first + 1] as never[])) : [];
+    [ids, ...(cursor ?? []), q.first + 1]) : [];
   const byParent = new Map<string, { node: Row<T>; values: CursorValue[] }[]>(ids.map((id) => [id, []]));
   const parents = rows.map((row) => { const parent = String(row.__parent); delete row.__parent; return parent; });
   const values = rows.map((row) => sortValues(q.sort, row));
   reader.finish(em, rows).forEach((node, i) => byParent.get(parents[i])?.push({ node, values: values[i] }));
   let counts: Promise<Map<string, number>> | undefined;
-  const countAll = () => (counts ??= em.execute<{ parent: string; n: string }[]>(knex.raw(
+  const countAll = () => (counts ??= readRows<{ parent: string; n: string }>(em,
     `select "${q.parentColumn}" as parent, count(*) as n from "${table}" where "${q.parentColumn}" = any(?::uuid[]) group by 1`,
-    [`{${ids.join(',')}}`] as never[])).then((r) => new Map(r.map((x) => [String(x.parent), Number(x.n)]))));
+    [ids]).then((r) => new Map(r.map((x) => [String(x.parent), Number(x.n)]))));
   for (const id of ids) {
     const list = byParent.get(id)!;
     const sortOf = new Map(list.map((x) => [x.node, x.values]));

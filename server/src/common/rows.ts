@@ -1,5 +1,6 @@
 import { ReferenceKind, type EntityClass, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { readRows } from './sql';
 
 /**
  * An entity as the read path serves it: a plain object with the entity's persisted
@@ -120,8 +121,7 @@ export class RowReader<T extends object> {
   async byIds(em: EntityManager, ids: readonly string[]): Promise<Map<string, Row<T>>> {
     const shape = this.shape(em);
     const pk = shape.columns.find(([prop]) => prop === shape.primaryKey)![1];
-    const rows = await em.execute<Record<string, unknown>[]>(em.getKnex().raw(
-      `select ${this.columns(em, 't')} from "${shape.table}" t where t."${pk}" in (?)`, [[...ids]] as never[]));
+    const rows = await readRows(em, `select ${this.columns(em, 't')} from "${shape.table}" t where t."${pk}" = any(?)`, [[...ids]]);
     const found = new Map<string, Row<T>>();
     for (const row of this.finish(em, rows)) found.set(String((row as Record<string, unknown>)[shape.primaryKey]), row);
     return found;

@@ -73,10 +73,10 @@ export async function findLeads(
   const f = args.filter ?? {};
   const visible = leadVisibility(actor, 'l');
   where.push(visible.sql); params.push(...visible.params);
-  if (f.state?.length) { where.push('l.state in (?)'); params.push(f.state); }
-  if (f.statusReason?.length) { where.push('l.status_reason in (?)'); params.push(f.statusReason); }
-  if (f.source?.length) { where.push('l.source in (?)'); params.push(f.source); }
-  if (f.rating?.length) { where.push('l.rating in (?)'); params.push(f.rating); }
+  if (f.state?.length) { where.push('l.state = any(?::text[])'); params.push(f.state); }
+  if (f.statusReason?.length) { where.push('l.status_reason = any(?::text[])'); params.push(f.statusReason); }
+  if (f.source?.length) { where.push('l.source = any(?::text[])'); params.push(f.source); }
+  if (f.rating?.length) { where.push('l.rating = any(?::text[])'); params.push(f.rating); }
   if (f.mine) { where.push('l.owner_id = ?'); params.push(actor.id); }
   if (f.ownerId != null) {
     if (!isUuid(f.ownerId)) where.push('false');

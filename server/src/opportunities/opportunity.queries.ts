@@ -15,7 +15,7 @@ export function findOpportunities(
   const { filter } = args;
   const where: string[] = [];
   const params: unknown[] = [];
-  if (filter?.state?.length) { where.push('o.state in (?)'); params.push(filter.state); }
+  if (filter?.state?.length) { where.push('o.state = any(?::text[])'); params.push(filter.state); }
   if (filter?.originatingLeadId != null) {
     if (!isUuid(filter.originatingLeadId)) where.push('false');
     else { where.push('o.originating_lead_id = ?'); params.push(filter.originatingLeadId); }

@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import { requestLoader } from '../common/loaders';
 import { RowReader, type Row } from '../common/rows';
+import { readRows } from '../common/sql';
 import type { Context } from '../context';
 import { Stakeholder } from './stakeholder.entity';
 
@@ -12,9 +13,9 @@ type Parent = 'lead' | 'opportunity';
 export function stakeholdersOf(ctx: Context, parent: Parent): DataLoader<string, Row<Stakeholder>[]> {
   return requestLoader<string, Row<Stakeholder>[]>(ctx, `stakeholders:${parent}`, async (ids) => {
     const { em } = ctx;
-    const rows = stakeholderRows.finish(em, await em.execute<Record<string, unknown>[]>(em.getKnex().raw(
+    const rows = stakeholderRows.finish(em, await readRows(em,
       `select ${stakeholderRows.columns(em, 's')} from "${stakeholderRows.table(em)}" s
-       where s."${parent}_id" in (?) order by s.created_at, s.id`, [[...ids]] as never[])));
+       where s."${stakeholderRows.column(em, parent)}" = any(?::uuid[]) order by s.created_at, s.id`, [[...ids]]));
     const byParent = new Map<string, Row<Stakeholder>[]>(ids.map((id) => [id, []]));
     for (const s of rows) byParent.get(s[parent]!)?.push(s);
     return ids.map((id) => byParent.get(id)!);

@@ -3,6 +3,7 @@ import { readsLeadsOnly } from '../access/policy';
 import { isUuid } from '../common/ids';
 import { requestLoader } from '../common/loaders';
 import { RowReader, type Readable, type Row } from '../common/rows';
+import { readRows } from '../common/sql';
 import type { Context } from '../context';
 import type { User } from '../users/user.entity';
 import { Attachment } from './attachment.entity';
@@ -16,8 +17,8 @@ export const attachmentRows = new RowReader(Attachment);
 export function attachmentOfNote(ctx: Context, noteId: string): Promise<Row<Attachment> | null> {
   return requestLoader<string, Row<Attachment> | null>(ctx, 'attachment-of-note', async (noteIds) => {
     const { em } = ctx;
-    const found = attachmentRows.finish(em, await em.execute<Record<string, unknown>[]>(em.getKnex().raw(
-      `select ${attachmentRows.columns(em, 'a')} from "${attachmentRows.table(em)}" a where a.note_id in (?)`, [[...noteIds]] as never[])));
+    const found = attachmentRows.finish(em, await readRows(em,
+      `select ${attachmentRows.columns(em, 'a')} from "${attachmentRows.table(em)}" a where a.note_id = any(?::uuid[])`, [[...noteIds]]));
     const byNote = new Map(found.map((a) => [a.note, a]));
     return noteIds.map((id) => byNote.get(id) ?? null);
   }, { batchScheduleFn: (dispatch) => setImmediate(dispatch) }).load(noteId);
@@ -27,8 +28,7 @@ export function attachmentOfNote(ctx: Context, noteId: string): Promise<Row<Atta
 export async function attachmentContent(ctx: Context, attachment: Readable<Attachment>): Promise<Buffer> {
   if (attachment.content) return attachment.content;
   return requestLoader<string, Buffer>(ctx, 'attachment-content', async (ids) => {
-    const rows = await ctx.em.execute<{ id: string; content: Buffer }[]>(
-      ctx.em.getKnex().raw('select id, content from attachment where id in (?)', [[...ids]] as never[]));
+    const rows = await readRows<{ id: string; content: Buffer }>(ctx.em, 'select id, content from attachment where id = any(?::uuid[])', [[...ids]]);
     const byId = new Map(rows.map((r) => [r.id, r.content]));
     return ids.map((id) => byId.get(id) ?? new Error(`attachment ${id} has gone`));
   }).load(attachment.id);

@@ -5,6 +5,7 @@ import { requestLoader } from '../common/loaders';
 import { cursorValueFits, decodeCursor, toConnection, type ConnectionShape } from '../common/pagination';
 import type { Context } from '../context';
 import { RowReader } from '../common/rows';
+import { readRows } from '../common/sql';
 import { Activity } from './activity.entity';
 import { Note } from './note.entity';
 import type { TimelineNode } from './timeline.payloads';
@@ -65,23 +66,23 @@ async function loadPages(em: EntityManager, leadIds: readonly string[], filter: 
   const select = (alias: string, columns: Map<string, string>) =>
     props.map((p) => `${columns.has(p) ? `${alias}."${columns.get(p)}"` : 'null'} as "${p}"`).join(', ');
   const branches: string[] = [];
-  const params: unknown[] = [leadIds];
+  const params: unknown[] = [[...leadIds]];
   if (filter.notes) {
     branches.push(`(select 'NOTE'::text as "__kind", ${select('n', noteColumns)} from note n
       where n.lead_id = l.id${keyset('n')} order by n.created_at desc, n.id desc limit ?)`);
     params.push(...cursorParams, limit);
   }
   if (filter.activityKinds === null || filter.activityKinds.length > 0) {
-    const kinds = filter.activityKinds ? ' and a.kind in (?)' : '';
+    const kinds = filter.activityKinds ? ' and a.kind = any(?::text[])' : '';
     branches.push(`(select 'ACTIVITY'::text as "__kind", ${select('a', activityColumns)} from activity a
       where a.lead_id = l.id${kinds}${keyset('a')} order by a.created_at desc, a.id desc limit ?)`);
     params.push(...(filter.activityKinds ? [filter.activityKinds] : []), ...cursorParams, limit);
   }
   params.push(limit);
-  const sql = `select p.* from unnest(array[?]::uuid[]) as l(id)
+  const sql = `select p.* from unnest(?::uuid[]) as l(id)
     cross join lateral (select * from (${branches.join(' union all ')}) u order by u."createdAt" desc, u.id desc limit ?) p
     order by p.lead, p."createdAt" desc, p.id desc`;
-  const rows = await em.execute<Record<string, unknown>[]>(em.getKnex().raw(sql, params as never[]));
+  const rows = await readRows(em, sql, params);
 
   const pages = new Map<string, TimelineNode[]>(leadIds.map((id) => [id, []]));
   for (const row of rows) {
@@ -99,15 +100,15 @@ async function countItems(em: EntityManager, leadIds: readonly string[], filter:
   const branches: string[] = [];
   const params: unknown[] = [];
   if (filter.notes) {
-    branches.push('select n.lead_id from note n where n.lead_id in (?)');
-    params.push(leadIds);
+    branches.push('select n.lead_id from note n where n.lead_id = any(?::uuid[])');
+    params.push([...leadIds]);
   }
   if (filter.activityKinds === null || filter.activityKinds.length > 0) {
-    branches.push(`select a.lead_id from activity a where a.lead_id in (?)${filter.activityKinds ? ' and a.kind in (?)' : ''}`);
-    params.push(leadIds, ...(filter.activityKinds ? [filter.activityKinds] : []));
+    branches.push(`select a.lead_id from activity a where a.lead_id = any(?::uuid[])${filter.activityKinds ? ' and a.kind = any(?::text[])' : ''}`);
+    params.push([...leadIds], ...(filter.activityKinds ? [filter.activityKinds] : []));
   }
-  const rows = await em.execute<{ lead_id: string; n: string }[]>(em.getKnex().raw(
-    `select t.lead_id, count(*) as n from (${branches.join(' union all ')}) t group by t.lead_id`, params as never[]));
+  const rows = await readRows<{ lead_id: string; n: string }>(em,
+    `select t.lead_id, count(*) as n from (${branches.join(' union all ')}) t group by t.lead_id`, params);
   const counts = new Map(rows.map((r) => [r.lead_id, Number(r.n)]));
   return leadIds.map((id) => counts.get(id) ?? 0);
 }
