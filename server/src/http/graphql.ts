@@ -14,7 +14,6 @@ import type { Config } from '../config';
 import type { Context } from '../context';
 import { idempotencyPlugin } from '../idempotency/idempotency.plugin';
 import type { Metrics } from '../metrics/metrics';
-import { User } from '../users/user.entity';
 import type { AuthenticatedRequest } from './authenticate';
 import { formatError, HttpError } from './errors';
 import type { Throttle } from './throttle';
@@ -129,9 +128,10 @@ export function graphqlHandler(apollo: ApolloServer<Context>, orm: MikroORM, log
       const em = orm.em.fork({ freshEventManager: true });
       const writes = { committed: false };
       em.getEventManager().registerSubscriber({ afterTransactionCommit: () => { writes.committed = true; } });
-      const actor = em.merge(User, { ...r.caller.user });
+      // The caller as authenticated: a detached User. Services refer to it by id (getReference),
+      // so it need not be merged into the request's identity map, which costs a hydration per request.
       return {
-        em, actor, apiKeyId: r.apiKeyId, requestId: r.requestId, log: log.child({ requestId: r.requestId }), loaders: new Map(), writes,
+        em, actor: r.actor, apiKeyId: r.apiKeyId, requestId: r.requestId, log: log.child({ requestId: r.requestId }), loaders: new Map(), writes,
       };
     },
   }) as RequestHandler;
