@@ -157,6 +157,26 @@ describe('text PostgreSQL cannot store', () => {
     const search = await s.gql('query($q: String) { contacts(search: $q) { totalCount } }', { q: 'a\udc00' });
     expect(search.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
+
+  // isEmail (class-validator) calls encodeURI, which throws on a lone surrogate: it was a masked
+  // INTERNAL_SERVER_ERROR. Such text is refused before any rule runs, whatever the field.
+  test.each([
+    ['createLead email', 'mutation($input: CreateLeadInput!) { createLead(input: $input) { userErrors { code field message } } }',
+      { topic: 'T', lastName: 'L', email: 'a\ud800@example.com' }, ['input', 'email']],
+    ['createLead website', 'mutation($input: CreateLeadInput!) { createLead(input: $input) { userErrors { code field message } } }',
+      { topic: 'T', lastName: 'L', website: 'https://x\udc00.example' }, ['input', 'website']],
+    ['createLead businessPhone with NUL', 'mutation($input: CreateLeadInput!) { createLead(input: $input) { userErrors { code field message } } }',
+      { topic: 'T', lastName: 'L', businessPhone: '+1 555\u0000' }, ['input', 'businessPhone']],
+    ['createContact email', 'mutation($input: CreateContactInput!) { createContact(input: $input) { userErrors { code field message } } }',
+      { lastName: 'L', email: '\udfffa@example.com' }, ['input', 'email']],
+    ['createContact lastName', 'mutation($input: CreateContactInput!) { createContact(input: $input) { userErrors { code field message } } }',
+      { lastName: 'L\ud83d' }, ['input', 'lastName']],
+  ])('a lone surrogate or NUL in %s is VALIDATION, not an internal error', async (_n, query, input, field) => {
+    const res = await s.gql(query, { input });
+    expect(res.errors).toBeUndefined();
+    const payload = Object.values(res.data as Record<string, { userErrors: unknown[] }>)[0];
+    expect(payload.userErrors).toEqual([{ code: 'VALIDATION', field, message: expect.stringMatching(/Unicode|NUL/) }]);
+  });
 });
 
 describe('tampered cursors', () => {

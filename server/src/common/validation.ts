@@ -29,18 +29,16 @@ function unstorablePaths(value: unknown, path: string[], out: [string[], string]
  * Runs the class-validator rules of an input object (type-graphql has already made it an
  * instance of its class) and reports each failure as a VALIDATION userError whose `field` is
  * the input path, e.g. `["input","budget","amount"]`. Any string the database could not store
- * (a NUL, a lone surrogate) is refused the same way, whatever its field.
+ * (a NUL, a lone surrogate) is refused the same way, whatever its field, before any other rule runs.
  */
 export async function validateInput(input: object, path: string[] = ['input']): Promise<UserError[]> {
+  // First, before any rule: a validator may choke on such text (class-validator's isEmail
+  // calls encodeURI, which throws URIError on a lone surrogate), and no other answer matters.
+  const bad: [string[], string][] = [];
+  unstorablePaths(input, path, bad);
+  if (bad.length) return bad.map(([p, why]) => userError(UserErrorCode.VALIDATION, `${p[p.length - 1]} ${why}`, p));
   const errors = await validate(input, { forbidUnknownValues: false, skipMissingProperties: false, stopAtFirstError: true });
   const out: UserError[] = [];
   flatten(errors, path, out);
-  const bad: [string[], string][] = [];
-  unstorablePaths(input, path, bad);
-  for (const [p, why] of bad) {
-    if (!out.some((e) => e.field?.join('.') === p.join('.'))) {
-      out.push(userError(UserErrorCode.VALIDATION, `${p[p.length - 1]} ${why}`, p));
-    }
-  }
   return out;
 }
