@@ -23,12 +23,32 @@ export interface Config {
   apiKeyCacheMs: number;
   /** Database connection pool size. */
   dbPoolMax: number;
+  /** Bounds on the database's time, in milliseconds (see {@link DbTimeouts}). */
+  db: DbTimeouts;
+  /** How long a stop (SIGTERM, SIGINT) waits for requests in flight before closing anyway. */
+  shutdownTimeoutMs: number;
   /**
    * Browser origins allowed to call the API (CORS); `true` allows any origin. An origin may end
    * in `:*` for any port. Unset: none in production; loopback and Apollo Sandbox otherwise.
    */
   corsOrigins: true | string[];
 }
+
+/** Bounds on the time a request may spend on the database; past any of them it is a 503. */
+export interface DbTimeouts {
+  /** Waiting for a pooled connection (at most 5 s). */
+  acquireTimeoutMs: number;
+  /** One statement (`statement_timeout`, on every connection). */
+  statementTimeoutMs: number;
+  /** Waiting for one lock (`lock_timeout`, on every connection). */
+  lockTimeoutMs: number;
+  /** A transaction left open and idle (`idle_in_transaction_session_timeout`, on every connection). */
+  idleInTransactionTimeoutMs: number;
+}
+
+export const DEFAULT_DB_TIMEOUTS: DbTimeouts = {
+  acquireTimeoutMs: 5000, statementTimeoutMs: 30_000, lockTimeoutMs: 10_000, idleInTransactionTimeoutMs: 60_000,
+};
 
 /**
  * Browser origins allowed by default outside production: pages on this machine, and Apollo
@@ -64,6 +84,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       AUTH_FAILURES_PER_MINUTE: num({ default: 60 }),
       API_KEY_CACHE_MS: num({ default: 5000 }),
       DB_POOL_MAX: num({ default: 10 }),
+      DB_ACQUIRE_TIMEOUT_MS: num({ default: DEFAULT_DB_TIMEOUTS.acquireTimeoutMs }),
+      DB_STATEMENT_TIMEOUT_MS: num({ default: DEFAULT_DB_TIMEOUTS.statementTimeoutMs }),
+      DB_LOCK_TIMEOUT_MS: num({ default: DEFAULT_DB_TIMEOUTS.lockTimeoutMs }),
+      DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: num({ default: DEFAULT_DB_TIMEOUTS.idleInTransactionTimeoutMs }),
+      SHUTDOWN_TIMEOUT_MS: num({ default: 10_000 }),
       CORS_ORIGINS: str({ default: undefined, desc: 'comma-separated browser origins allowed to call the API, or *' }),
     },
     {
@@ -81,6 +106,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   for (const name of ['RATE_LIMIT_PER_MINUTE', 'COST_LIMIT_PER_MINUTE', 'AUTH_FAILURES_PER_MINUTE', 'API_KEY_CACHE_MS'] as const) {
     if (e[name] < 0 || !Number.isInteger(e[name])) throw new Error(`Invalid configuration:\n  ${name}: must be a whole number ≥ 0`);
+  }
+  for (const name of ['DB_ACQUIRE_TIMEOUT_MS', 'DB_STATEMENT_TIMEOUT_MS', 'DB_LOCK_TIMEOUT_MS', 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 'SHUTDOWN_TIMEOUT_MS'] as const) {
+    if (e[name] < 1 || !Number.isInteger(e[name])) throw new Error(`Invalid configuration:\n  ${name}: must be a whole number of milliseconds ≥ 1`);
+  }
+  if (e.DB_ACQUIRE_TIMEOUT_MS > 5000) {
+    throw new Error('Invalid configuration:\n  DB_ACQUIRE_TIMEOUT_MS: at most 5000 (a request waits no longer for a connection)');
   }
   if (e.DB_POOL_MAX < 1 || !Number.isInteger(e.DB_POOL_MAX)) {
     throw new Error('Invalid configuration:\n  DB_POOL_MAX: must be a whole number ≥ 1');
@@ -107,6 +138,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     apiKeyCacheMs: e.API_KEY_CACHE_MS,
     dbPoolMax: e.DB_POOL_MAX,
+    db: {
+      acquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: e.DB_LOCK_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: origins.includes('*') ? true : origins,
   };
 }

@@ -32,6 +32,8 @@ export enum ApiErrorCode {
   /** A path that names nothing, or an attachment the caller may not see. */
   NOT_FOUND = 'NOT_FOUND',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  /** The database cannot be reached or answer in time (HTTP 503 with Retry-After): retry later. */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
 }
 
 /** An argument outside its allowed range, such as `first: 1000`. */

@@ -2,15 +2,19 @@ import { DataloaderType, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { entities } from './entities';
 import { migrationsList } from './migrations';
+import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from '../config';
 
 export interface OrmOptions {
   databaseUrl: string;
   poolMax?: number;
   /** Receives every SQL statement; tests count statements through it. */
   onQuery?: (sql: string) => void;
+  /** Bounds on waiting for a connection and on every connection's statements; defaults otherwise. */
+  timeouts?: DbTimeouts;
 }
 
 export function ormConfig(opts: OrmOptions): Options {
+  const t = opts.timeouts ?? DEFAULT_DB_TIMEOUTS;
   return {
     clientUrl: opts.databaseUrl,
     entities,
@@ -24,6 +28,18 @@ export function ormConfig(opts: OrmOptions): Options {
     forceUtcTimezone: true,
     allowGlobalContext: false,
     pool: { min: 0, max: opts.poolMax ?? 10 },
+    // A request waits a bounded time for a connection, and a connection's statements, lock waits
+    // and idle transactions are bounded by the server (sent in the startup packet of every
+    // connection): past any of them the request fails fast as a 503 instead of holding the pool.
+    driverOptions: {
+      acquireConnectionTimeout: t.acquireTimeoutMs,
+      connection: {
+        statement_timeout: t.statementTimeoutMs,
+        lock_timeout: t.lockTimeoutMs,
+        idle_in_transaction_session_timeout: t.idleInTransactionTimeoutMs,
+        connectionTimeoutMillis: t.acquireTimeoutMs,
+      },
+    },
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
     debug: opts.onQuery ? ['query'] : false,
     // Plain text, so that whoever counts statements can match them.

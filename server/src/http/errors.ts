@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { ApiErrorCode, unauthenticated } from '../common/errors';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/faults';
 import { currentRequestId } from './request-context';
 
 /**
@@ -28,6 +29,10 @@ export class HttpError extends Error {
 export const notFound = () => new HttpError(404, ApiErrorCode.NOT_FOUND, 'Not found');
 export const unauthenticatedError = () => new HttpError(401, ApiErrorCode.UNAUTHENTICATED, unauthenticated().message);
 export const internalError = () => new HttpError(500, ApiErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+export const UNAVAILABLE_MESSAGE = 'The service cannot reach its database right now; retry later';
+/** The database cannot serve now (db/faults.ts): not the client's fault, and worth a retry. */
+export const serviceUnavailable = () => new HttpError(503, ApiErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE,
+  { 'Retry-After': String(RETRY_AFTER_SECONDS) });
 
 export function errorBody(message: string, code: string, requestId: string | undefined) {
   return { errors: [{ message, extensions: { code, requestId } }] };
@@ -35,11 +40,14 @@ export function errorBody(message: string, code: string, requestId: string | und
 
 /**
  * What a failure of some other kind means for the client. A new kind of fault gets its case
- * here (a database that cannot be reached, say, would map to 503 and a code of its own), and
- * every route answers it the same way.
+ * here, and every route answers it the same way: a database that cannot serve now (unreachable,
+ * no pooled connection in time, a statement or lock timeout) is 503 SERVICE_UNAVAILABLE with
+ * Retry-After.
  */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  // First: a database fault met while reading a body must not read as the client's bad JSON.
+  if (isDatabaseUnavailable(err)) return serviceUnavailable();
   const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean } | null;
   switch (e?.type) {
     // body-parser's errors (https://github.com/expressjs/body-parser#errors)
@@ -122,6 +130,9 @@ function mapGraphqlError(formatted: GraphQLFormattedError, error: unknown): Grap
   }
   if (name === 'AuthenticationError' || name === 'UnauthorizedError') {
     return { ...formatted, message: unauthenticated().message, extensions: { code: ApiErrorCode.UNAUTHENTICATED } };
+  }
+  if (isDatabaseUnavailable(original)) {
+    return { message: UNAVAILABLE_MESSAGE, extensions: { code: ApiErrorCode.SERVICE_UNAVAILABLE } };
   }
   if (TOO_MANY_TOKENS.test(formatted.message)) {
     return { message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { code: ApiErrorCode.QUERY_TOO_COMPLEX } };

@@ -16,6 +16,7 @@ import { idempotencyPlugin } from '../idempotency/idempotency.plugin';
 import type { Metrics } from '../metrics/metrics';
 import type { AuthenticatedRequest } from './authenticate';
 import { formatError, HttpError } from './errors';
+import { RETRY_AFTER_SECONDS } from '../db/faults';
 import type { Throttle } from './throttle';
 
 
@@ -36,6 +37,27 @@ const requestIdPlugin: ApolloServerPlugin<Context> = {
           response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
             ({ ...e, extensions: { ...e.extensions, requestId: contextValue.requestId } }));
         }
+      },
+    };
+  },
+};
+
+/**
+ * A response in which anything failed because the database could not serve (formatError gave
+ * it SERVICE_UNAVAILABLE) is that failure as a whole: HTTP 503 with Retry-After and the one
+ * top-level error, not a partial answer with a masked internal error. Listed after the
+ * idempotency plugin, which decides from the response as executed.
+ */
+const unavailablePlugin: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const failure = response.body.singleResult.errors?.find((e) => e.extensions?.code === ApiErrorCode.SERVICE_UNAVAILABLE);
+        if (!failure) return;
+        response.http.status = 503;
+        response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+        response.body.singleResult = { errors: [{ message: failure.message, extensions: failure.extensions }] };
       },
     };
   },
@@ -63,6 +85,10 @@ export async function createApollo(opts: GraphqlOptions): Promise<ApolloServer<C
     validationRules: limitRules,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // main.ts stops the service on SIGTERM and SIGINT, in order (HTTP, ORM, embedded database).
+    // Apollo's own handler called stop() beside it, and in Apollo 5 the second concurrent stop()
+    // never returns: shutdown hung until the 10 s fallback exit.
+    stopOnTerminationSignals: false,
     // No "Did you mean …?" in production: field names are not told to whoever guesses.
     hideSchemaDetailsFromClientErrors: config.nodeEnv === 'production',
     plugins: [
@@ -93,6 +119,7 @@ export async function createApollo(opts: GraphqlOptions): Promise<ApolloServer<C
       idempotencyPlugin(schema),
       opts.metrics.plugin(schema),
       requestIdPlugin,
+      unavailablePlugin,
     ],
   });
   await apollo.start();
