@@ -18,8 +18,9 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
-    // Whatever hangs in stopping, the process ends within seconds.
-    setTimeout(() => process.exit(code), 10_000).unref();
+    // Requests in flight get SHUTDOWN_TIMEOUT_MS to finish; whatever hangs after that, the
+    // process ends within seconds.
+    setTimeout(() => process.exit(code), (config?.shutdownTimeoutMs ?? 10_000) + 5_000).unref();
     try {
       await app?.stop();
       await stopEmbedded?.();

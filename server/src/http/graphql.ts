@@ -92,7 +92,8 @@ export async function createApollo(opts: GraphqlOptions): Promise<ApolloServer<C
     // No "Did you mean …?" in production: field names are not told to whoever guesses.
     hideSchemaDetailsFromClientErrors: config.nodeEnv === 'production',
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: opts.httpServer }),
+      // On stop: no new connections, requests in flight finish (at most SHUTDOWN_TIMEOUT_MS).
+      ApolloServerPluginDrainHttpServer({ httpServer: opts.httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
       // Nothing sets cache hints, and the plugin wraps every resolver: a quarter of the throughput.
       ApolloServerPluginCacheControlDisabled(),
       config.introspection

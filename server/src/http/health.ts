@@ -25,11 +25,11 @@ export function healthRoutes(orm: MikroORM, log: Logger): Router {
   router.get('/readyz', async (_req, res) => {
     try {
       await orm.em.fork().execute('select 1');
-      res.json({ status: 'ok', pool: poolFigures(orm) });
+      res.json({ status: 'ok' });
     } catch (err) {
-      log.warn({ err }, 'readiness check failed');
+      log.warn({ err, pool: poolFigures(orm) }, 'readiness check failed');
       res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-      res.status(503).json({ status: 'unavailable', pool: poolFigures(orm) });
+      res.status(503).json({ status: 'unavailable' });
     }
   });
   return router;
