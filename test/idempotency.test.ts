@@ -126,3 +126,35 @@ test('the IDEMPOTENCY_KEY_REUSED payload honours @skip and @include as execution
   const res = await withKey(query, { no: false }, 'directive-key');
   expect(res.data).toEqual({ y: { lead: null, __typename: 'CreateLeadPayload' } });
 });
+
+describe('replays are byte for byte the first response', () => {
+  const raw = async (query: string, variables: Record<string, unknown>, key: string) => {
+    const res = await fetch(s.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${s.users.sales.key}`, 'idempotency-key': key },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, replayed: res.headers.get('idempotent-replayed'), bytes: Buffer.from(await res.arrayBuffer()) };
+  };
+
+  test('keys in the order asked for, not jsonb\'s (shorter keys first), and the same bytes', async () => {
+    // jsonb would store {"id", "topic", "version", "lastName", "companyName"}: the replay reordered them.
+    const query = `mutation($input: CreateLeadInput!) { createLead(input: $input) {
+      userErrors { message field code } lead { companyName lastName version topic id } } }`;
+    const input = { topic: 'Byte for byte', lastName: 'Ordered', companyName: 'Keys – Ünïcode ✓' };
+    const first = await raw(query, { input }, 'bytes-key');
+    const again = await raw(query, { input }, 'bytes-key');
+    expect(first.status).toBe(200);
+    expect(first.replayed).toBeNull();
+    expect(again.replayed).toBe('true');
+    expect(again.bytes.equals(first.bytes)).toBe(true);
+    expect(Object.keys(JSON.parse(again.bytes.toString()).data.createLead)).toEqual(['userErrors', 'lead']);
+  });
+
+  test('a key completed before the text column is still replayed from its jsonb', async () => {
+    const hash = 'c'.repeat(64);
+    await s.db.query(`insert into idempotency_key (user_id, key, request_hash, status, response, completed_at)
+      values ($1, 'old-jsonb-key', $2, 'DONE', $3::jsonb, now())`, [s.users.sales.id, hash, JSON.stringify({ data: { kept: 1 } })]);
+    expect(await claimKey(s.app.orm.em.fork(), s.users.sales.id, 'old-jsonb-key', hash, 200)).toEqual({ kind: 'replay', response: { data: { kept: 1 } } });
+  });
+});

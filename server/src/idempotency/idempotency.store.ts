@@ -60,19 +60,25 @@ export async function claimKey(em: EntityManager, userId: string, key: string, h
     const inserted = await em.execute<{ key: string }[]>(
       `insert into idempotency_key (user_id, key, request_hash) values (?, ?, ?) on conflict do nothing returning key`, [userId, key, hash]);
     if (inserted.length) return { kind: 'new' };
-    const [row] = await em.execute<{ request_hash: string; status: string; response: Record<string, unknown> | null }[]>(
-      'select request_hash, status, response from idempotency_key where user_id = ? and key = ?', [userId, key]);
+    // The response as it was sent (text keeps its key order; jsonb does not), or, for a key
+    // completed before that column existed, the jsonb.
+    const [row] = await em.execute<{ request_hash: string; status: string; response: Record<string, unknown> | null; response_text: string | null }[]>(
+      'select request_hash, status, response, response_text from idempotency_key where user_id = ? and key = ?', [userId, key]);
     if (!row) continue; // released meanwhile by a failed first request: claim it again
     if (row.request_hash !== hash) return { kind: 'reused' };
+    if (row.status === 'DONE' && row.response_text !== null) return { kind: 'replay', response: JSON.parse(row.response_text) as Record<string, unknown> };
     if (row.status === 'DONE' && row.response) return { kind: 'replay', response: row.response };
     if (Date.now() > deadline) return { kind: 'busy' };
     await sleep(50);
   }
 }
 
-/** Keeps the response of the first request, for replays. */
+/**
+ * Keeps the response of the first request, for replays, as JSON text: parsed back, its keys
+ * come in the order they were sent, so that the replay is serialized to the same bytes.
+ */
 export async function completeKey(em: EntityManager, userId: string, key: string, response: Record<string, unknown>): Promise<void> {
-  await em.execute(`update idempotency_key set status = 'DONE', response = ?::jsonb, completed_at = now() where user_id = ? and key = ?`,
+  await em.execute(`update idempotency_key set status = 'DONE', response_text = ?, completed_at = now() where user_id = ? and key = ?`,
     [JSON.stringify(response), userId, key]);
 }
 

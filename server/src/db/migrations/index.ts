@@ -3,6 +3,7 @@ import { Migration20261129000000Initial } from './Migration20261129000000Initial
 import { Migration20261129120000SearchWhitespace } from './Migration20261129120000SearchWhitespace';
 import { Migration20261129130000IdempotencyKeys } from './Migration20261129130000IdempotencyKeys';
 import { Migration20261201000000RateLimits } from './Migration20261201000000RateLimits';
+import { Migration20261201120000IdempotencyResponseText } from './Migration20261201120000IdempotencyResponseText';
 
 /** The committed migrations, oldest first. A new one is added here as well as in this folder. */
 export const migrationsList: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129120000SearchWhitespace', class: Migration20261129120000SearchWhitespace },
   { name: 'Migration20261129130000IdempotencyKeys', class: Migration20261129130000IdempotencyKeys },
   { name: 'Migration20261201000000RateLimits', class: Migration20261201000000RateLimits },
+  { name: 'Migration20261201120000IdempotencyResponseText', class: Migration20261201120000IdempotencyResponseText },
 ];
