@@ -318,7 +318,7 @@ describe('Dockerfile', () => {
     const build = runs.findIndex((r) => /\bnpm run build:server\b/.test(r));
     expect(ci).toBeGreaterThanOrEqual(0);
     expect(build).toBeGreaterThan(ci);
-    expect(rootPackage.scripts['build:server']).toBe('tsc -p server');
+    expect(rootPackage.scripts['build:server']).toBe('tsc -b server');
     expect(rootPackage.scripts.build).toContain('npm run build:server');
   });
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -73,6 +73,21 @@ describe('npm start', () => {
 
       const sandbox = await (await fetch(first.url, { headers: { accept: 'text/html' } })).text();
       expect(sandbox).toContain(`Bearer ${key}`); // Sandbox opens ready to query the local service
+      // ...and the banner says so, rather than asking for a header the page already has.
+      expect(first.output()).toContain(`Apollo Sandbox:  open ${first.url} in a browser: it opens with the development admin key in place`);
+      expect(first.output()).not.toMatch(/add the header/);
+
+      // GET / says where things are, to programs and to browsers, without a key and without showing one.
+      const base = first.url.replace(/\/graphql$/, '');
+      const about = await fetch(`${base}/`);
+      expect(about.status).toBe(200);
+      expect(await about.json()).toMatchObject({ service: 'leads', graphql: '/graphql', sandbox: expect.stringContaining('/graphql'), health: '/healthz', readiness: '/readyz' });
+      const page = await fetch(`${base}/`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      const html = await page.text();
+      expect(html).toContain('<a href="/graphql">Apollo Sandbox</a>');
+      expect(html).not.toContain(key!);
+      expect(html).not.toMatch(/lds_/);
       const demo = await gql(first.url, key!, '{ me { role } leads { totalCount } }');
       expect(demo.data).toEqual({ me: { role: 'ADMIN' }, leads: { totalCount: expect.any(Number) } });
       expect(demo.data.leads.totalCount).toBeGreaterThan(0);
@@ -98,6 +113,9 @@ describe('npm start', () => {
     const p = await start({ DATABASE_URL: url });
     running.push(p);
     expect(p.output()).not.toMatch(/lds_/);
+    expect(p.output()).toContain('Apollo Sandbox:  open');
+    expect(p.output()).toContain('put your key in its Authorization header');
+    expect(p.output()).toContain('Database:        DATABASE_URL');
     const base = p.url.replace(/\/graphql$/, '');
     expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ok' });
     const res = await fetch(p.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' });
@@ -210,4 +228,19 @@ describe('loadConfig', () => {
     '%s=%s is refused by name', (name, value) => {
       expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
     });
+});
+
+describe('npm start\'s build', () => {
+  test('builds only when the sources changed: tsc -b finds the server up to date after npm test\'s build', async () => {
+    const tsc = require.resolve('typescript/bin/tsc');
+    const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, [tsc, '-b', 'server', '--verbose', '--dry'],
+      { cwd: path.resolve(__dirname, '..') }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    expect(out).toMatch(/Project 'server\/tsconfig\.json' is up to date/);
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../package.json'), 'utf8'));
+    expect(pkg.scripts.start).toBe('npm run build:server && node server/dist/main.js');
+    expect(pkg.scripts['build:server']).toBe('tsc -b server');
+    // The build's record lives with its output: deleting server/dist rebuilds everything.
+    const tsconfig = fs.readFileSync(path.resolve(__dirname, '../server/tsconfig.json'), 'utf8');
+    expect(tsconfig).toMatch(/"tsBuildInfoFile": "dist\/\.tsbuildinfo"/);
+  });
 });

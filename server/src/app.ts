@@ -12,6 +12,7 @@ import { errorHandler, notFoundHandler } from './http/errors';
 import { jsonBody } from './http/body';
 import { createApollo, documentLimits, graphqlHandler } from './http/graphql';
 import { healthRoutes } from './http/health';
+import { rootRoute } from './http/root';
 import { landingPage } from './http/landing-page';
 import { createLogger, requestId, requestLogging } from './http/logging';
 import { metricsRoute } from './http/metrics-route';
@@ -76,6 +77,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   app.use(securityHeaders());
   // health checks: no key, no throttle
   app.use(healthRoutes(orm, log));
+  // GET /: where the API, Sandbox and health checks are (no key, none shown)
+  app.use(rootRoute(config));
   app.use('/graphql', routeLabel('/graphql'));
   app.use('/attachments', routeLabel('/attachments/:id'));
   app.use('/metrics', routeLabel('/metrics'));

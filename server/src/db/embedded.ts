@@ -18,6 +18,8 @@ export interface EmbeddedDatabase {
   dataDir: string;
   /** Why the cluster is not where it was asked to be, when it is not. */
   relocatedBecause?: string;
+  /** Whether the cluster was made by this start (a first start). */
+  created: boolean;
   stop(): Promise<void>;
 }
 
@@ -453,7 +455,7 @@ async function initdb(bins: Binaries, dir: string, password: string, runAs: RunA
 }
 
 /** Starts `postgres` and resolves once it accepts connections; rejects with its last words. */
-function startServer(bins: Binaries, dir: string, port: number, runAs: RunAs | undefined, log: (l: string) => void): Promise<ChildProcess> {
+function startServer(bins: Binaries, dir: string, port: number, runAs: RunAs | undefined, log: (l: string) => void, onSpawn?: () => void): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     let output = '';
     let settled = false;
@@ -485,6 +487,7 @@ function startServer(bins: Binaries, dir: string, port: number, runAs: RunAs | u
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('error', (err) => fail(`cannot run ${bins.postgres} (${reason(err)})`, 'binaries'));
+    child.once('spawn', () => onSpawn?.());
     child.on('exit', (code, signal) => fail(`PostgreSQL in ${dir} stopped at start (${signal ?? `exit code ${code}`}): ${tail(output)}`, 'server'));
   });
 }
@@ -525,7 +528,7 @@ function stopAtExit(child: ChildProcess): void {
  */
 export async function startEmbeddedPostgres(
   dir: string,
-  opts: { log?: (line: string) => void } = {},
+  opts: { log?: (line: string) => void; onSpawn?: () => void } = {},
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dir);
   const log = opts.log ?? (() => undefined);
@@ -538,12 +541,13 @@ export async function startEmbeddedPostgres(
   if (already) {
     // Another process of this project (the server, when this is the admin command) runs it.
     const password = await ensureRandomPassword(databaseDir, already);
-    return { adminUrl: url(password, already), port: already, dataDir: clusterDir, relocatedBecause: location.relocatedBecause, stop: async () => undefined };
+    return { adminUrl: url(password, already), port: already, dataDir: clusterDir, relocatedBecause: location.relocatedBecause, created: false, stop: async () => undefined };
   }
 
   const packaged = await packagedBinaries();
   const bins = runAs ? reachableBinaries(packaged, runAs) : packaged;
-  if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+  const created = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
+  if (created) {
     // A stale empty or half-made folder from an interrupted first start is made again.
     if (fs.existsSync(clusterDir)) fs.rmSync(clusterDir, { recursive: true, force: true });
     // A new cluster is made with a new random password; an existing one keeps its own.
@@ -556,13 +560,13 @@ export async function startEmbeddedPostgres(
   for (let attempt = 0; !child; attempt++) {
     const port = await freePort();
     try {
-      child = await startServer(bins, clusterDir, port, runAs, log);
+      child = await startServer(bins, clusterDir, port, runAs, log, opts.onSpawn);
       stopAtExit(child);
       const password = await ensureRandomPassword(databaseDir, port).catch(async (err) => {
         await stopServer(child!);
         throw err;
       });
-      return { adminUrl: url(password, port), port, dataDir: clusterDir, relocatedBecause: location.relocatedBecause, stop: () => stopServer(child!) };
+      return { adminUrl: url(password, port), port, dataDir: clusterDir, relocatedBecause: location.relocatedBecause, created, stop: () => stopServer(child!) };
     } catch (err) {
       // Another program may take the free port between the check and the start: once more.
       if (attempt === 0 && err instanceof EmbeddedPostgresError && /address already in use/i.test(err.message)) {
