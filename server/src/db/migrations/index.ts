@@ -4,6 +4,7 @@ import { Migration20261129120000SearchWhitespace } from './Migration202611291200
 import { Migration20261129130000IdempotencyKeys } from './Migration20261129130000IdempotencyKeys';
 import { Migration20261201000000RateLimits } from './Migration20261201000000RateLimits';
 import { Migration20261201120000IdempotencyResponseText } from './Migration20261201120000IdempotencyResponseText';
+import { Migration20261202000000WorkingALead } from './Migration20261202000000WorkingALead';
 
 /** The committed migrations, oldest first. A new one is added here as well as in this folder. */
 export const migrationsList: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129130000IdempotencyKeys', class: Migration20261129130000IdempotencyKeys },
   { name: 'Migration20261201000000RateLimits', class: Migration20261201000000RateLimits },
   { name: 'Migration20261201120000IdempotencyResponseText', class: Migration20261201120000IdempotencyResponseText },
+  { name: 'Migration20261202000000WorkingALead', class: Migration20261202000000WorkingALead },
 ];
