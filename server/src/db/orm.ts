@@ -1,5 +1,6 @@
 import { DataloaderType, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { Client } from 'pg';
 import { entities } from './entities';
 import { migrationsList } from './migrations';
 import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from '../config';
@@ -49,9 +50,30 @@ export function ormConfig(opts: OrmOptions): Options {
   };
 }
 
-/** Connects and brings the schema up to date with the committed migrations. */
+/** The advisory lock the migrations run under (any constant of this project's own). */
+export const MIGRATION_LOCK = 7_166_031_447;
+
+/**
+ * Connects and brings the schema up to date with the committed migrations. Replicas starting
+ * at once take turns: the migrations run under a session advisory lock held on a connection
+ * of its own, so one migrates and the others, once they have the lock, find nothing pending
+ * (before, they raced to create the migrations table and all but one failed to start).
+ */
 export async function initOrm(opts: OrmOptions): Promise<MikroORM> {
   const orm = await MikroORM.init(ormConfig(opts));
-  await orm.getMigrator().up();
+  try {
+    const lock = new Client({ connectionString: opts.databaseUrl });
+    await lock.connect();
+    try {
+      await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await orm.getMigrator().up();
+    } finally {
+      // Ending the session releases the lock, whatever happened.
+      await lock.end();
+    }
+  } catch (err) {
+    await orm.close(true);
+    throw err;
+  }
   return orm;
 }
