@@ -1,4 +1,4 @@
-import { IsString, Matches } from 'class-validator';
+import { IsString } from 'class-validator';
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { DecimalScalar } from './scalars';
 import { IsMoneyAmount } from './validators';
@@ -18,9 +18,10 @@ export class MoneyInput {
   @IsMoneyAmount()
   amount!: string;
 
-  @Field(() => String)
+  // No format rule: any code that is not one of the currencies query — "XYZ", "usd" or "" — is
+  // UNKNOWN_CURRENCY, as in qualifyLeads: one code for one mistake in every operation.
+  @Field(() => String, { description: 'A currency of the `currencies` query (ISO 4217, upper case, e.g. "USD"); any other value is UNKNOWN_CURRENCY.' })
   @IsString()
-  @Matches(/^[A-Z]{3}$/, { message: 'currencyCode must be a three-letter ISO 4217 code such as "USD"' })
   currencyCode!: string;
 }
 
