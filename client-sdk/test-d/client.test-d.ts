@@ -161,6 +161,7 @@ export async function qualifyNarrowing(input: QualifyLeadsInput) {
 
   // A dry run creates nothing: the opportunity may be null even when the result has no errors.
   const dry = await client.qualifyLeads({ input: { leadIds: ['a'], currencyCode: 'USD', dryRun: true } });
+  expectTypeOf(dry.dryRun).toEqualTypeOf<boolean>(); // the payload says whether it was a dry run
   const [predicted] = dry.results;
   if (predicted && isOk(predicted)) {
     expectTypeOf(predicted.opportunity).toBeNullable();

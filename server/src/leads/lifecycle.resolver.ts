@@ -13,9 +13,11 @@ import { QualifyService } from './qualify.service';
 export class LeadLifecycleResolver {
   @Authorized(STAFF)
   @Mutation(() => QualifyLeadsPayload, { description: 'Qualifies 1..1000 OPEN leads into opportunities, accounts and contacts in one transaction; one result per id, in order. `dryRun` reports what would happen and writes nothing. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
-  qualifyLeads(@Arg('input', () => QualifyLeadsInput) input: QualifyLeadsInput, @Ctx() ctx: Context): Promise<QualifyLeadsPayload> {
+  async qualifyLeads(@Arg('input', () => QualifyLeadsInput) input: QualifyLeadsInput, @Ctx() ctx: Context): Promise<QualifyLeadsPayload> {
     assertListLimit(input.leadIds, MAX_QUALIFY_IDS, 'input.leadIds');
-    return new QualifyService(ctx.em, ctx.actor).qualifyLeads(input);
+    const payload = await new QualifyService(ctx.em, ctx.actor).qualifyLeads(input);
+    // Absent or null means no dry run, as for the input's other options.
+    return Object.assign(payload, { dryRun: input.dryRun ?? false });
   }
 
   @Authorized(STAFF)

@@ -39,6 +39,9 @@ export class QualifyLeadsPayload {
   @Field(() => [QualifyLeadResult], { description: 'One per id of leadIds, in order; empty when the call was refused as a whole.' })
   results!: QualifyLeadResult[];
 
+  @Field(() => Boolean, { description: 'Whether this was a dry run (input `dryRun`): when true nothing was written, and the counts and results say what would have happened.' })
+  dryRun!: boolean;
+
   @Field(() => Int)
   qualifiedCount!: number;
 
