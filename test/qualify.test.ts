@@ -383,3 +383,35 @@ test('qualifying 10 and 1000 leads issues the same number of SQL statements', as
   // entries; the stakeholder copy.
   expect(small.statements).toBe(10);
 });
+
+test('qualifying 10 and 1000 leads with overrides issues the same number of SQL statements', async () => {
+  const accounts = await s.db.query(`insert into account (id, name, name_normalized, created_at)
+    values (gen_random_uuid(), 'Override A', 'overridea', now()), (gen_random_uuid(), 'Override B', 'overrideb', now()) returning id`);
+  const contact = randomUUID();
+  await s.db.query("insert into contact (id, last_name, created_at) values ($1, 'Linked', now())", [contact]);
+  const count = async (n: number) => {
+    const tag = uniq();
+    const ids = await insertLeads(s, s.users.sales, Array.from({ length: n }, (_, i) => ({
+      company_name: `Override ${tag} ${i}`, email: `override.${tag}.${i}@x.example`, budget_amount: '1000.00', budget_currency_code: 'EUR',
+    })));
+    const stake = randomUUID();
+    await s.db.query("insert into contact (id, last_name, created_at) values ($1, 'Stake', now())", [stake]);
+    await s.db.query("insert into stakeholder (id, lead_id, contact_id, role, created_at) values ($1, $2, $3, 'CHAMPION', now())", [randomUUID(), ids[0], stake]);
+    // Every lead is overridden: an existing account (one of two), every other one an existing
+    // contact too, its own opportunity name and another owner.
+    const overrides = ids.map((leadId, i) => ({
+      leadId, accountId: accounts.rows[i % 2].id, ...(i % 2 ? { contactId: contact } : {}),
+      opportunityName: `Deal ${i}`, opportunityOwnerId: s.users.manager.id,
+    }));
+    s.resetSql();
+    const out = await qualify({ leadIds: ids, overrides }, s.users.sales);
+    expect(out.qualifiedCount).toBe(n);
+    expect(out.results[1]).toMatchObject({ account: { id: accounts.rows[1].id }, contact: { id: contact }, opportunity: { name: 'Deal 1' } });
+    const sql = s.sql.filter((q) => !/api_key/.test(q));
+    return { statements: dataStatements(sql).length, all: sql.length };
+  };
+  const small = await count(10);
+  const large = await count(1000);
+  expect(large.statements).toBe(small.statements);
+  expect(large.all).toBe(small.all);
+});

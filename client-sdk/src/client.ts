@@ -46,6 +46,10 @@ interface RecordFields {
   addNote: 'note';
   logActivity: 'activity';
   completeActivity: 'activity';
+  cancelActivity: 'activity';
+  setLeadStatus: 'lead';
+  updateNote: 'note';
+  deleteNote: 'deletedNoteId';
   createContact: 'contact';
   qualifyLeads: never;
 }
@@ -107,6 +111,7 @@ type AccountNode = Operations.AccountsQuery['accounts']['nodes'][number];
 type OpportunityNode = Operations.OpportunitiesQuery['opportunities']['nodes'][number];
 type TimelineNode = NonNullable<Operations.LeadTimelineQuery['lead']>['timeline']['nodes'][number];
 type AuditEntryNode = Operations.AuditEntriesQuery['auditEntries']['nodes'][number];
+type UserNode = Operations.UsersQuery['users']['nodes'][number];
 
 /** Page size for the `paginate*` helpers. */
 export interface PageSize {
@@ -143,6 +148,8 @@ export interface LeadsClientHelpers {
   paginateLeadHistory(args: Omit<Operations.LeadHistoryQueryVariables, 'first' | 'after'> & PageSize, options?: CallOptions): AsyncGenerator<AuditEntryNode, void, undefined>;
   /** Every audit entry of any entity, newest first, also after the entity was deleted (ADMIN only). */
   paginateAuditEntries(args: Omit<Operations.AuditEntriesQueryVariables, 'first' | 'after'> & PageSize, options?: CallOptions): AsyncGenerator<AuditEntryNode, void, undefined>;
+  /** Every user matching `search` and `role`, by name (nothing for a PARTNER). */
+  paginateUsers(args?: Omit<Operations.UsersQueryVariables, 'first' | 'after'> & PageSize, options?: CallOptions): AsyncGenerator<UserNode, void, undefined>;
 }
 
 export type LeadsClient = LeadsClientOperations & LeadsClientHelpers;
@@ -210,5 +217,7 @@ export function createLeadsClient(options: LeadsClientOptions): LeadsClient {
       }),
     paginateAuditEntries: ({ pageSize, ...args }, callOptions) =>
       paginateWith(pageSize, (size, after) => ops.auditEntries({ ...args, first: size, after }, callOptions)),
+    paginateUsers: ({ pageSize, ...args } = {}, callOptions) =>
+      paginateWith(pageSize, (size, after) => ops.users({ ...args, first: size, after }, callOptions)),
   };
 }

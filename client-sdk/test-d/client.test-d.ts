@@ -180,3 +180,40 @@ export function pageSizes() {
   // @ts-expect-error -- a page size is a number
   client.paginateLeads({ pageSize: '500' });
 }
+
+export async function workingALead() {
+  const status = await client.setLeadStatus({ input: { id: 'a', statusReason: 'CONTACTED', expectedVersion: 3 } });
+  if (isOk(status)) expectTypeOf(status.lead.statusReason).toEqualTypeOf<'NEW' | 'CONTACTED' | 'QUALIFIED' | 'LOST' | 'CANNOT_CONTACT' | 'NO_LONGER_INTERESTED' | 'CANCELED'>();
+  // @ts-expect-error -- not a LeadStatusReason
+  await client.setLeadStatus({ input: { id: 'a', statusReason: 'WORKING' } });
+  const updated = await client.updateNote({ input: { noteId: 'n', text: 'Edited' } });
+  if (isOk(updated)) expectTypeOf(updated.note.text).toEqualTypeOf<string>();
+  const deleted = await client.deleteNote({ input: { noteId: 'n' } });
+  if (isOk(deleted)) expectTypeOf(deleted.deletedNoteId).toEqualTypeOf<string>();
+  expectTypeOf(deleted.userErrors[0]!.code).toEqualTypeOf<UserErrorCode>();
+  const canceled = await client.cancelActivity({ input: { activityId: 'x' } });
+  if (isOk(canceled)) expectTypeOf(canceled.activity.status).toEqualTypeOf<'OPEN' | 'COMPLETED' | 'CANCELED'>();
+  // @ts-expect-error -- an activity is named by activityId
+  await client.cancelActivity({ input: { id: 'x' } });
+
+  const lead = await client.lead({ id: 'a' });
+  expectTypeOf(lead!.nextFollowUpAt).toEqualTypeOf<string | null>();
+  expectTypeOf(lead!.qualifyChecklist.missing).toEqualTypeOf<string[]>();
+  await client.leads({ filter: { followUpDue: true, untouchedSince: '2026-01-01T00:00:00Z', industry: ['CONSULTING'] }, orderBy: { field: 'NEXT_FOLLOW_UP_AT', direction: 'ASC' } });
+  // @ts-expect-error -- not a LeadOrderField
+  await client.leads({ orderBy: { field: 'DUE_AT', direction: 'ASC' } });
+
+  const qualified = await client.qualifyLeads({ input: {
+    leadIds: ['a'], currencyCode: 'USD', requireCompleteChecklist: true,
+    overrides: [{ leadId: 'a', accountId: 'acc', opportunityName: 'Deal', opportunityOwnerId: 'u' }],
+  } });
+  expectTypeOf(qualified.results[0]!.opportunity!.salesStage).toEqualTypeOf<'QUALIFY' | 'DEVELOP' | 'PROPOSE' | 'CLOSE'>();
+  // @ts-expect-error -- an override names its lead
+  await client.qualifyLeads({ input: { leadIds: ['a'], currencyCode: 'USD', overrides: [{ accountId: 'acc' }] } });
+
+  for await (const user of client.paginateUsers({ search: 'ada', role: ['MANAGER'] })) {
+    expectTypeOf(user.role).toEqualTypeOf<'ADMIN' | 'MANAGER' | 'PARTNER' | 'SALESPERSON'>();
+  }
+  // @ts-expect-error -- not a Role
+  client.paginateUsers({ role: ['OWNER'] });
+}

@@ -67,7 +67,18 @@ export interface OperationDocs {
    */
   auditEntries: unknown;
   /**
-   * Moves an OPEN activity of an OPEN lead to COMPLETED; a COMPLETED or CANCELED one gives VALIDATION. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.
+   * Moves an OPEN activity of an OPEN lead to CANCELED; a COMPLETED or CANCELED one gives ACTIVITY_NOT_OPEN. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.
+   *
+   * GraphQL: `mutation cancelActivity($input: CancelActivityInput!)` → `cancelActivity: CancelActivityPayload!`.
+   *
+   * @param variables - `input` (CancelActivityInput!)
+   * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
+   * @returns the `CancelActivityPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
+   * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
+   */
+  cancelActivity: unknown;
+  /**
+   * Moves an OPEN activity of an OPEN lead to COMPLETED; a COMPLETED or CANCELED one gives VALIDATION. Completing an OUTGOING activity of a NEW lead makes it CONTACTED. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.
    *
    * GraphQL: `mutation completeActivity($input: CompleteActivityInput!)` → `completeActivity: CompleteActivityPayload!`.
    *
@@ -143,6 +154,17 @@ export interface OperationDocs {
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
    */
   deleteLead: unknown;
+  /**
+   * Deletes a note and its attachment, on an OPEN lead. Its author (a SALESPERSON only on the leads it owns), MANAGER and ADMIN; others FORBIDDEN; PARTNER: top-level FORBIDDEN.
+   *
+   * GraphQL: `mutation deleteNote($input: DeleteNoteInput!)` → `deleteNote: DeleteNotePayload!`.
+   *
+   * @param variables - `input` (DeleteNoteInput!)
+   * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
+   * @returns the `DeleteNotePayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
+   * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
+   */
+  deleteNote: unknown;
   /**
    * Closes an OPEN lead as DISQUALIFIED with a reason (default LOST) and an audited comment. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.
    *
@@ -298,6 +320,17 @@ export interface OperationDocs {
    */
   removeStakeholder: unknown;
   /**
+   * Moves an OPEN lead between NEW and CONTACTED (other values: VALIDATION); with `expectedVersion`, only if nobody changed it meanwhile. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.
+   *
+   * GraphQL: `mutation setLeadStatus($input: SetLeadStatusInput!)` → `setLeadStatus: SetLeadStatusPayload!`.
+   *
+   * @param variables - `input` (SetLeadStatusInput!): Moves an OPEN lead between NEW and CONTACTED.
+   * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
+   * @returns the `SetLeadStatusPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
+   * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
+   */
+  setLeadStatus: unknown;
+  /**
    * Changes the given fields of an OPEN lead; with `expectedVersion`, only if nobody changed it meanwhile. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.
    *
    * GraphQL: `mutation updateLead($input: UpdateLeadInput!)` → `updateLead: UpdateLeadPayload!`.
@@ -309,6 +342,17 @@ export interface OperationDocs {
    */
   updateLead: unknown;
   /**
+   * Replaces a note's text, on an OPEN lead. Its author (a SALESPERSON only on the leads it owns), MANAGER and ADMIN; others FORBIDDEN; PARTNER: top-level FORBIDDEN.
+   *
+   * GraphQL: `mutation updateNote($input: UpdateNoteInput!)` → `updateNote: UpdateNotePayload!`.
+   *
+   * @param variables - `input` (UpdateNoteInput!)
+   * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
+   * @returns the `UpdateNotePayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
+   * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
+   */
+  updateNote: unknown;
+  /**
    * Changes the role of a stakeholder of an OPEN lead; the same role changes nothing. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.
    *
    * GraphQL: `mutation updateStakeholderRole($input: UpdateStakeholderRoleInput!)` → `updateStakeholderRole: UpdateStakeholderRolePayload!`.
@@ -319,4 +363,15 @@ export interface OperationDocs {
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
    */
   updateStakeholderRole: unknown;
+  /**
+   * Users by name, e.g. to pick an owner; `search` matches name or email case-insensitively, `role` any of the roles given. A page of `first` (1..100, default 25) after `after`. ADMIN, MANAGER, SALESPERSON; empty for a PARTNER.
+   *
+   * GraphQL: `query users($first: Int, $after: String, $search: String, $role: [Role!])` → `users: UserConnection!`.
+   *
+   * @param variables - optional: `after` (String); `first` (Int); `role` ([Role!]); `search` (String)
+   * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers`
+   * @returns the `users` field: `UserConnection`.
+   * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
+   */
+  users: unknown;
 }

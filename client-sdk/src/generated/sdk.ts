@@ -30,6 +30,11 @@ import * as Operations from './graphql.js';
 
 
 
+
+
+
+
+
 export type Requester<C = {}> = <R, V>(doc: DocumentNode, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
@@ -75,6 +80,12 @@ export function getSdk<C>(requester: Requester<C>) {
     assignLeads(variables: Operations.AssignLeadsMutationVariables, options?: C): Promise<Operations.AssignLeadsMutation> {
       return requester<Operations.AssignLeadsMutation, Operations.AssignLeadsMutationVariables>(Operations.AssignLeadsDocument, variables, options) as Promise<Operations.AssignLeadsMutation>;
     },
+    setLeadStatus(variables: Operations.SetLeadStatusMutationVariables, options?: C): Promise<Operations.SetLeadStatusMutation> {
+      return requester<Operations.SetLeadStatusMutation, Operations.SetLeadStatusMutationVariables>(Operations.SetLeadStatusDocument, variables, options) as Promise<Operations.SetLeadStatusMutation>;
+    },
+    users(variables?: Operations.UsersQueryVariables, options?: C): Promise<Operations.UsersQuery> {
+      return requester<Operations.UsersQuery, Operations.UsersQueryVariables>(Operations.UsersDocument, variables, options) as Promise<Operations.UsersQuery>;
+    },
     qualifyLeads(variables: Operations.QualifyLeadsMutationVariables, options?: C): Promise<Operations.QualifyLeadsMutation> {
       return requester<Operations.QualifyLeadsMutation, Operations.QualifyLeadsMutationVariables>(Operations.QualifyLeadsDocument, variables, options) as Promise<Operations.QualifyLeadsMutation>;
     },
@@ -119,6 +130,15 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     completeActivity(variables: Operations.CompleteActivityMutationVariables, options?: C): Promise<Operations.CompleteActivityMutation> {
       return requester<Operations.CompleteActivityMutation, Operations.CompleteActivityMutationVariables>(Operations.CompleteActivityDocument, variables, options) as Promise<Operations.CompleteActivityMutation>;
+    },
+    updateNote(variables: Operations.UpdateNoteMutationVariables, options?: C): Promise<Operations.UpdateNoteMutation> {
+      return requester<Operations.UpdateNoteMutation, Operations.UpdateNoteMutationVariables>(Operations.UpdateNoteDocument, variables, options) as Promise<Operations.UpdateNoteMutation>;
+    },
+    deleteNote(variables: Operations.DeleteNoteMutationVariables, options?: C): Promise<Operations.DeleteNoteMutation> {
+      return requester<Operations.DeleteNoteMutation, Operations.DeleteNoteMutationVariables>(Operations.DeleteNoteDocument, variables, options) as Promise<Operations.DeleteNoteMutation>;
+    },
+    cancelActivity(variables: Operations.CancelActivityMutationVariables, options?: C): Promise<Operations.CancelActivityMutation> {
+      return requester<Operations.CancelActivityMutation, Operations.CancelActivityMutationVariables>(Operations.CancelActivityDocument, variables, options) as Promise<Operations.CancelActivityMutation>;
     }
   };
 }

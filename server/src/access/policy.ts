@@ -53,6 +53,29 @@ export function canWriteLead(actor: User, lead: Pick<LeadAccessFields, 'owner'>)
   return actor.role === Role.SALESPERSON && idOf(lead.owner) === actor.id;
 }
 
+/** Moving a lead between NEW and CONTACTED is writing it: ADMIN and MANAGER any lead, SALESPERSON its own. */
+export function canSetLeadStatus(actor: User, lead: Pick<LeadAccessFields, 'owner'>): boolean {
+  return canWriteLead(actor, lead);
+}
+
+/**
+ * Changing or deleting a note: ADMIN and MANAGER any note; a SALESPERSON only notes it wrote,
+ * and only on leads it may write (a note it left on a lead since given to someone else is the
+ * new owner's record now); PARTNER none. Adding a note follows {@link canWriteLead}.
+ */
+export function canEditNote(actor: User, lead: Pick<LeadAccessFields, 'owner'>, note: { author?: ForeignKey }): boolean {
+  if (LEAD_MANAGERS.includes(actor.role)) return true;
+  return canWriteLead(actor, lead) && idOf(note.author) === actor.id;
+}
+
+/**
+ * Listing users (the `users` query, to pick an owner or filter by one): every staff role. To a
+ * PARTNER the list is empty, as everything around leads is (it sees a lead's owner by name only).
+ */
+export function canListUsers(actor: User): boolean {
+  return STAFF.includes(actor.role);
+}
+
 /** Whether the caller may make someone other than itself the owner of a lead. */
 export function canGiveLeadsAway(actor: User): boolean {
   return LEAD_MANAGERS.includes(actor.role);

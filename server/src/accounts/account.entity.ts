@@ -39,6 +39,24 @@ export class Account {
   @Enum({ items: () => Industry, type: 'string', nullable: true })
   industry?: Industry | null;
 
+  @Property({ type: 'string', length: 250, nullable: true })
+  addressLine1?: string | null;
+
+  @Property({ type: 'string', length: 250, nullable: true })
+  addressLine2?: string | null;
+
+  @Property({ type: 'string', length: 80, nullable: true })
+  addressCity?: string | null;
+
+  @Property({ type: 'string', length: 50, nullable: true })
+  addressStateOrProvince?: string | null;
+
+  @Property({ type: 'string', length: 20, nullable: true })
+  addressPostalCode?: string | null;
+
+  @Property({ type: 'string', length: 80, nullable: true })
+  addressCountry?: string | null;
+
   @ManyToOne({ entity: 'Contact', ref: true, nullable: true, deleteRule: 'set null' })
   primaryContact?: Ref<Contact> | null;
 

@@ -10,6 +10,7 @@ import { Contact } from '../contacts/contact.entity';
 import { contactRows } from '../contacts/contact.queries';
 import type { Context } from '../context';
 import { Lead } from '../leads/lead.entity';
+import { Address, addressOf } from '../leads/lead.payloads';
 import { Account } from './account.entity';
 import { accountRows, findAccounts } from './account.queries';
 
@@ -35,6 +36,11 @@ export class AccountResolver {
     const size = pageSize(first);
     if (readsLeadsOnly(ctx.actor)) return Promise.resolve(emptyConnection());
     return findAccounts(ctx.em, { first: size, after, term });
+  }
+
+  @FieldResolver(() => Address, { nullable: true, description: "Copied from the lead's address when qualify creates the account." })
+  address(@Root() account: Readable<Account>): Address | null {
+    return addressOf(account);
   }
 
   @FieldResolver(() => Contact, { nullable: true })

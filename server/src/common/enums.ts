@@ -51,22 +51,25 @@ export enum ActivityKind { PHONE_CALL = 'PHONE_CALL', EMAIL = 'EMAIL', TASK = 'T
 export enum ActivityDirection { INCOMING = 'INCOMING', OUTGOING = 'OUTGOING' }
 export enum ActivityStatus { OPEN = 'OPEN', COMPLETED = 'COMPLETED', CANCELED = 'CANCELED' }
 export enum OpportunityState { OPEN = 'OPEN', WON = 'WON', LOST = 'LOST' }
+/** The stages of the lead-to-opportunity sales process (Dynamics' business process flow). */
+export enum SalesStage { QUALIFY = 'QUALIFY', DEVELOP = 'DEVELOP', PROPOSE = 'PROPOSE', CLOSE = 'CLOSE' }
 export enum DuplicateHandling { LINK_EXISTING = 'LINK_EXISTING', CREATE_NEW = 'CREATE_NEW', FAIL = 'FAIL' }
 export enum TimelineKind { NOTE = 'NOTE', PHONE_CALL = 'PHONE_CALL', EMAIL = 'EMAIL', TASK = 'TASK', APPOINTMENT = 'APPOINTMENT' }
 export enum LeadOrderField {
   CREATED_AT = 'CREATED_AT', UPDATED_AT = 'UPDATED_AT', TOPIC = 'TOPIC', LAST_NAME = 'LAST_NAME',
-  COMPANY_NAME = 'COMPANY_NAME', RATING = 'RATING',
+  COMPANY_NAME = 'COMPANY_NAME', RATING = 'RATING', NEXT_FOLLOW_UP_AT = 'NEXT_FOLLOW_UP_AT', LAST_ACTIVITY_AT = 'LAST_ACTIVITY_AT',
 }
 export enum OrderDirection { ASC = 'ASC', DESC = 'DESC' }
 export enum UserErrorCode {
   VALIDATION = 'VALIDATION', NOT_FOUND = 'NOT_FOUND', FORBIDDEN = 'FORBIDDEN', LEAD_NOT_OPEN = 'LEAD_NOT_OPEN',
   LEAD_NOT_CLOSED = 'LEAD_NOT_CLOSED', VERSION_CONFLICT = 'VERSION_CONFLICT', DUPLICATE_STAKEHOLDER = 'DUPLICATE_STAKEHOLDER',
   DUPLICATE_RECORD = 'DUPLICATE_RECORD', UNKNOWN_CURRENCY = 'UNKNOWN_CURRENCY', IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  STAGE_INCOMPLETE = 'STAGE_INCOMPLETE', ACTIVITY_NOT_OPEN = 'ACTIVITY_NOT_OPEN',
 }
 
 const enums = {
   LeadState, LeadStatusReason, DisqualifyReason, LeadSource, LeadRating, PreferredContactMethod, PurchaseTimeframe,
   PurchaseProcess, BudgetStatus, StakeholderRole, Industry, Role, ActivityKind, ActivityDirection, ActivityStatus,
-  OpportunityState, DuplicateHandling, TimelineKind, LeadOrderField, OrderDirection, UserErrorCode,
+  OpportunityState, SalesStage, DuplicateHandling, TimelineKind, LeadOrderField, OrderDirection, UserErrorCode,
 };
 for (const [name, enumObj] of Object.entries(enums)) registerEnumType(enumObj, { name });

@@ -10,6 +10,33 @@ export interface SortKey {
   sql: string;
   /** Its type, to cast the cursor's value back in the comparison. */
   cast: 'timestamptz' | 'text' | 'int';
+  /**
+   * The key may be null; nulls then sort last in both directions. The key is compared and
+   * ordered as `coalesce(key, 'infinity')` ascending and `coalesce(key, '-infinity')` descending
+   * (timestamps only: their range, years 1..9999, never reaches either), so that the row-value
+   * comparison stays one range of an expression index on exactly that coalesce and the id. A
+   * cursor carries the key's own value, null included, so it knows which side of the nulls it is.
+   */
+  nullable?: boolean;
+}
+
+/** The expression a key is ordered and compared by in `direction` (see {@link SortKey.nullable}). */
+export function orderExpression(key: SortKey, direction: 'asc' | 'desc', value = key.sql): string {
+  if (!key.nullable) return value;
+  if (key.cast !== 'timestamptz') throw new Error('only timestamp sort keys may be nullable');
+  return `coalesce(${value}, '${direction === 'asc' ? 'infinity' : '-infinity'}'::timestamptz)`;
+}
+
+/** `(k…, id) op (?…, ?)`: the position after the cursor, in the order of `sort` and `direction`. */
+function afterCursor(alias: string, sort: SortKey[], direction: 'asc' | 'desc'): string {
+  const keys = [...sort.map((s) => orderExpression(s, direction)), `${alias}.id`];
+  const values = [...sort.map((s) => orderExpression(s, direction, `?::${s.cast}`)), '?::uuid'];
+  return `(${keys.join(', ')}) ${direction === 'asc' ? '>' : '<'} (${values.join(', ')})`;
+}
+
+/** The ORDER BY of `sort` then the id in `direction`. */
+function orderBy(alias: string, sort: SortKey[], direction: 'asc' | 'desc'): string {
+  return [...sort.map((s) => orderExpression(s, direction)), `${alias}.id`].map((k) => `${k} ${direction}`).join(', ');
 }
 
 export interface KeysetQuery {
@@ -47,7 +74,7 @@ function sortValues(sort: SortKey[], row: Record<string, unknown>): CursorValue[
 /** The cursor of `after` for these sort keys, its values checked against their types. */
 function keysetCursor(after: string | null | undefined, sort: SortKey[], tag: string): CursorValue[] | null {
   const cursor = decodeCursor(after, sort.length + 1, tag);
-  if (cursor && !cursor.every((v, i) => cursorValueFits(v, i < sort.length ? sort[i].cast : 'uuid'))) {
+  if (cursor && !cursor.every((v, i) => (i < sort.length && sort[i].nullable && v === null) || cursorValueFits(v, i < sort.length ? sort[i].cast : 'uuid'))) {
     throw badUserInput('"after" is not a cursor of this list', 'after');
   }
   return cursor;
@@ -57,13 +84,10 @@ export async function keysetPage<T extends object>(em: EntityManager, rows: RowR
   const cursor = keysetCursor(q.after, q.sort, q.tag);
   const a = q.alias;
   const table = rows.table(em);
-  const keys = [...q.sort.map((s) => s.sql), `${a}.id`];
-  const op = q.direction === 'asc' ? '>' : '<';
-  const casts = [...q.sort.map((s) => s.cast), 'uuid'];
-  const pageWhere = cursor ? `(${q.where}) and (${keys.join(', ')}) ${op} (${casts.map((c) => `?::${c}`).join(', ')})` : q.where;
+  const pageWhere = cursor ? `(${q.where}) and ${afterCursor(a, q.sort, q.direction)}` : q.where;
   const params = cursor ? [...q.params, ...cursor] : q.params;
   const select = q.sort.map((s, i) => `${s.sql} as "__s${i}"`).join(', ');
-  const order = keys.map((k) => `${k} ${q.direction}`).join(', ');
+  const order = orderBy(a, q.sort, q.direction);
   const found = await readRows(em,
     `select ${rows.columns(em, a)}, ${select}${q.prefetch?.length ? `, ${prefetchColumns(em, rows, a, q.prefetch)}` : ''}
      from "${table}" ${a} where ${pageWhere} order by ${order} limit ?`,
@@ -107,10 +131,7 @@ export async function keysetPagesByParent<T extends object>(
 ): Promise<(ConnectionShape<Row<T>> | Error)[]> {
   const a = q.alias;
   const table = reader.table(em);
-  const keys = [...q.sort.map((s) => s.sql), `${a}.id`];
-  const casts = [...q.sort.map((s) => s.cast), 'uuid'];
-  const op = q.direction === 'asc' ? '>' : '<';
-  const order = keys.map((k) => `${k} ${q.direction}`).join(', ');
+  const order = orderBy(a, q.sort, q.direction);
   const select = q.sort.map((s, i) => `${s.sql} as "__s${i}"`).join(', ');
   const cursors = new Map<string, CursorValue[] | null>();
   const results = new Map<string, ConnectionShape<Row<T>> | Error>();
@@ -126,7 +147,7 @@ export async function keysetPagesByParent<T extends object>(
   const rows = ids.length ? await readRows(em,
     `select ${reader.columns(em, a)}, ${a}."${q.parentColumn}" as "__parent", ${select} from unnest(?::uuid[]) as p(id) cross join lateral (
        select * from "${table}" ${a} where ${a}."${q.parentColumn}" = p.id
-       ${cursor ? `and (${keys.join(', ')}) ${op} (${casts.map((c) => `?::${c}`).join(', ')})` : ''}
+       ${cursor ? `and ${afterCursor(a, q.sort, q.direction)}` : ''}
        order by ${order} limit ?) ${a}`,
     [ids, ...(cursor ?? []), q.first + 1]) : [];
   const byParent = new Map<string, { node: Row<T>; values: CursorValue[] }[]>(ids.map((id) => [id, []]));

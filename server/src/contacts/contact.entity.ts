@@ -33,6 +33,28 @@ export class Contact {
   @Property({ type: 'string', length: 50, nullable: true })
   businessPhone?: string | null;
 
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 50, nullable: true })
+  mobilePhone?: string | null;
+
+  @Property({ type: 'string', length: 250, nullable: true })
+  addressLine1?: string | null;
+
+  @Property({ type: 'string', length: 250, nullable: true })
+  addressLine2?: string | null;
+
+  @Property({ type: 'string', length: 80, nullable: true })
+  addressCity?: string | null;
+
+  @Property({ type: 'string', length: 50, nullable: true })
+  addressStateOrProvince?: string | null;
+
+  @Property({ type: 'string', length: 20, nullable: true })
+  addressPostalCode?: string | null;
+
+  @Property({ type: 'string', length: 80, nullable: true })
+  addressCountry?: string | null;
+
   @ManyToOne({ entity: 'Account', ref: true, nullable: true, deleteRule: 'set null' })
   account?: Ref<Account> | null;
 

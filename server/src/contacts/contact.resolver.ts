@@ -12,6 +12,7 @@ import { fullName, type Readable, type Row } from '../common/rows';
 import { searchTerm } from '../common/search';
 import type { Context } from '../context';
 import { Lead } from '../leads/lead.entity';
+import { Address, addressOf } from '../leads/lead.payloads';
 import { Contact } from './contact.entity';
 import { CreateContactInput } from './contact.inputs';
 import { contactRows, findContacts } from './contact.queries';
@@ -51,6 +52,11 @@ export class ContactResolver {
   @Mutation(() => CreateContactPayload, { description: 'Creates a contact, optionally under an account. ADMIN, MANAGER and SALESPERSON; PARTNER: top-level FORBIDDEN.' })
   createContact(@Arg('input', () => CreateContactInput) input: CreateContactInput, @Ctx() ctx: Context): Promise<CreateContactPayload> {
     return new ContactService(ctx.em, ctx.actor).createContact(input);
+  }
+
+  @FieldResolver(() => Address, { nullable: true, description: "Copied from the lead's address when qualify creates the contact." })
+  address(@Root() contact: Readable<Contact>): Address | null {
+    return addressOf(contact);
   }
 
   @FieldResolver(() => String, { description: 'First and last name, either of which may be missing.' })

@@ -169,4 +169,18 @@ export class Lead {
 
   @ManyToOne(() => Contact, { ref: true, nullable: true, deleteRule: 'set null' })
   contact?: Ref<Contact> | null;
+
+  /**
+   * The newest of: a note added, an activity logged or completed. Kept current by the timeline
+   * commands in their own transactions (see docs/timeline.md); not a field of the lead's own, so
+   * it neither bumps `version` nor appears in history.
+   */
+  @Field(() => Date, { nullable: true, description: 'The newest of: a note added, an activity logged or completed; null when none.' })
+  @Property({ type: 'datetime', columnType: 'timestamptz(3)', nullable: true })
+  lastActivityAt?: Date | null;
+
+  /** The earliest due date among the lead's OPEN activities, kept current like `lastActivityAt`. */
+  @Field(() => Date, { nullable: true, description: "The earliest dueAt among the lead's OPEN activities; null when none is due." })
+  @Property({ type: 'datetime', columnType: 'timestamptz(3)', nullable: true })
+  nextFollowUpAt?: Date | null;
 }

@@ -137,10 +137,29 @@ export class LeadFilter {
   search?: string | null;
   @Field(() => Date, { nullable: true, description: 'Created at or after this instant.' }) createdAfter?: Date | null;
   @Field(() => Date, { nullable: true, description: 'Created strictly before this instant.' }) createdBefore?: Date | null;
+  @Field(() => Boolean, { nullable: true, description: 'true: nextFollowUpAt is now or earlier; false: it is later, or there is none.' })
+  followUpDue?: boolean | null;
+  @Field(() => Date, { nullable: true, description: 'lastActivityAt is null or strictly before this instant.' })
+  untouchedSince?: Date | null;
+  @Field(() => [Industry], { nullable: true }) industry?: Industry[] | null;
 }
 
-@InputType({ description: 'Default: CREATED_AT DESC. Ties are broken by id, so paging is stable.' })
+@InputType({ description: 'Default: CREATED_AT DESC. Ties are broken by id, so paging is stable; NEXT_FOLLOW_UP_AT and LAST_ACTIVITY_AT put nulls last in both directions.' })
 export class LeadOrder {
   @Field(() => LeadOrderField) field!: LeadOrderField;
   @Field(() => OrderDirection) direction!: OrderDirection;
+}
+
+@InputType({ description: 'Moves an OPEN lead between NEW and CONTACTED.' })
+export class SetLeadStatusInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => LeadStatusReason, { description: 'NEW or CONTACTED; any other value is VALIDATION (qualify, disqualify and reactivate set the others).' })
+  @IsIn([LeadStatusReason.NEW, LeadStatusReason.CONTACTED], { message: 'statusReason must be NEW or CONTACTED; qualifyLeads, disqualifyLead and reactivateLead set the others' })
+  statusReason!: LeadStatusReason;
+
+  @Field(() => Int, { nullable: true, description: 'When given and not the current version, nothing changes (VERSION_CONFLICT).' })
+  @IsOptional() @IsInt() @Min(1)
+  expectedVersion?: number | null;
 }

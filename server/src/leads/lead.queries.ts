@@ -9,7 +9,7 @@ import { userRows } from '../users/user.queries';
 import { LeadOrderField, OrderDirection } from '../common/enums';
 import { searchTerm } from '../common/search';
 import { isUuid } from '../common/ids';
-import { keysetPage, likePattern, type SortKey } from '../common/keyset';
+import { keysetPage, likePattern, orderExpression, type SortKey } from '../common/keyset';
 import type { ConnectionShape } from '../common/pagination';
 import { RowReader, type Row } from '../common/rows';
 import type { User } from '../users/user.entity';
@@ -26,7 +26,13 @@ const SORT_KEYS: Record<LeadOrderField, SortKey> = {
   [LeadOrderField.LAST_NAME]: { sql: 'lower(l.last_name)', cast: 'text' },
   [LeadOrderField.COMPANY_NAME]: { sql: "lower(coalesce(l.company_name, ''))", cast: 'text' },
   [LeadOrderField.RATING]: { sql: 'l.rating_rank', cast: 'int' },
+  // Nulls last in both directions, each direction on its own expression index (see keyset.ts).
+  [LeadOrderField.NEXT_FOLLOW_UP_AT]: { sql: 'l.next_follow_up_at', cast: 'timestamptz', nullable: true },
+  [LeadOrderField.LAST_ACTIVITY_AT]: { sql: 'l.last_activity_at', cast: 'timestamptz', nullable: true },
 };
+
+const NEXT_FOLLOW_UP = SORT_KEYS[LeadOrderField.NEXT_FOLLOW_UP_AT];
+const LAST_ACTIVITY = SORT_KEYS[LeadOrderField.LAST_ACTIVITY_AT];
 
 /** The fields a response asks of each node, by name, as `graphql-fields` gives them. */
 export type Selection = { [field: string]: Selection };
@@ -86,6 +92,11 @@ export async function findLeads(
   if (term) { where.push("l.search_text like lower(?) escape '\\'"); params.push(likePattern(term)); }
   if (f.createdAfter) { where.push('l.created_at >= ?'); params.push(f.createdAfter); }
   if (f.createdBefore) { where.push('l.created_at < ?'); params.push(f.createdBefore); }
+  if (f.industry?.length) { where.push('l.industry = any(?::text[])'); params.push(f.industry); }
+  // Written over the same coalesce expressions as the orderings, so that the indexes serve them
+  // (a null next follow-up reads as +infinity: never due; a null last activity as -infinity: untouched).
+  if (f.followUpDue != null) where.push(`${orderExpression(NEXT_FOLLOW_UP, 'asc')} ${f.followUpDue ? '<=' : '>'} now()`);
+  if (f.untouchedSince) { where.push(`${orderExpression(LAST_ACTIVITY, 'desc')} < ?`); params.push(f.untouchedSince); }
 
   return keysetPage(em, leadRows, {
     alias: 'l', sort: [SORT_KEYS[field]], direction: direction === OrderDirection.ASC ? 'asc' : 'desc',

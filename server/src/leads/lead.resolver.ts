@@ -20,8 +20,9 @@ import { opportunityRows } from '../opportunities/opportunity.queries';
 import { User } from '../users/user.entity';
 import { userRows } from '../users/user.queries';
 import { Lead } from './lead.entity';
-import { AssignLeadsInput, CreateLeadInput, LeadFilter, LeadOrder, UpdateLeadInput } from './lead.inputs';
-import { Address, AssignLeadsPayload, CreateLeadPayload, LeadConnection, UpdateLeadPayload } from './lead.payloads';
+import { AssignLeadsInput, CreateLeadInput, LeadFilter, LeadOrder, SetLeadStatusInput, UpdateLeadInput } from './lead.inputs';
+import { Address, addressOf, AssignLeadsPayload, CreateLeadPayload, LeadConnection, QualifyChecklist, SetLeadStatusPayload, UpdateLeadPayload } from './lead.payloads';
+import { missingQualifyFields } from './qualify.plan';
 import { findLeads, leadPrefetch, leadRows, type Selection } from './lead.queries';
 import { LeadService } from './lead.service';
 
@@ -69,6 +70,12 @@ export class LeadResolver {
   }
 
   @Authorized(STAFF)
+  @Mutation(() => SetLeadStatusPayload, { description: 'Moves an OPEN lead between NEW and CONTACTED (other values: VALIDATION); with `expectedVersion`, only if nobody changed it meanwhile. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
+  setLeadStatus(@Arg('input', () => SetLeadStatusInput) input: SetLeadStatusInput, @Ctx() ctx: Context): Promise<SetLeadStatusPayload> {
+    return new LeadService(ctx.em, ctx.actor).setLeadStatus(input);
+  }
+
+  @Authorized(STAFF)
   @Mutation(() => AssignLeadsPayload, { description: 'Gives 1..100 OPEN leads to `ownerId` (not a PARTNER), all or none. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   assignLeads(@Arg('input', () => AssignLeadsInput) input: AssignLeadsInput, @Ctx() ctx: Context): Promise<AssignLeadsPayload> {
     assertListLimit(input.leadIds, MAX_ID_LIST, 'input.leadIds');
@@ -82,12 +89,13 @@ export class LeadResolver {
 
   @FieldResolver(() => Address, { nullable: true })
   address(@Root() lead: Readable<Lead>): Address | null {
-    const a: Address = {
-      line1: lead.addressLine1 ?? null, line2: lead.addressLine2 ?? null, city: lead.addressCity ?? null,
-      stateOrProvince: lead.addressStateOrProvince ?? null, postalCode: lead.addressPostalCode ?? null,
-      country: lead.addressCountry ?? null,
-    };
-    return Object.values(a).some((v) => v !== null) ? a : null;
+    return addressOf(lead);
+  }
+
+  @FieldResolver(() => QualifyChecklist, { description: 'The Qualify stage of the lead-to-opportunity process; qualifyLeads with requireCompleteChecklist refuses an incomplete one.' })
+  qualifyChecklist(@Root() lead: Readable<Lead>): QualifyChecklist {
+    const missing = missingQualifyFields(lead);
+    return { complete: missing.length === 0, missing };
   }
 
   @FieldResolver(() => Money, { nullable: true })

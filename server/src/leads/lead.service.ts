@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { canGiveLeadsAway, canReadLead, canWriteLead, defaultLeadSource, mayOwnLeads, readsLeadsOnly } from '../access/policy';
+import { canGiveLeadsAway, canReadLead, canSetLeadStatus, canWriteLead, defaultLeadSource, mayOwnLeads, readsLeadsOnly } from '../access/policy';
 import { Account } from '../accounts/account.entity';
 import { diffSnapshots, fieldChange, recordAudit } from '../audit/audit.service';
 import { Contact } from '../contacts/contact.entity';
@@ -15,7 +15,7 @@ import { lockLeadForWrite } from './lead.access';
 import { recordLeadChange, versionConflict } from './lead.changes';
 import { leadSnapshot } from './lead.audit';
 import { Lead } from './lead.entity';
-import type { AssignLeadsInput, CreateLeadInput, LeadFieldsInput, UpdateLeadInput } from './lead.inputs';
+import type { AssignLeadsInput, CreateLeadInput, LeadFieldsInput, SetLeadStatusInput, UpdateLeadInput } from './lead.inputs';
 
 export interface LeadResult { lead: Lead | null; userErrors: UserError[] }
 export interface LeadsResult { leads: Lead[]; userErrors: UserError[] }
@@ -91,6 +91,37 @@ export class LeadService {
         recordLeadChange(em, actor, lead, 'UPDATED', changes);
         await em.flush();
       }
+      return { lead, userErrors: [] };
+    });
+  }
+
+  /**
+   * Moves an OPEN lead between NEW and CONTACTED, through the version-and-history step
+   * (STATUS_CHANGED). Checks: input, NOT_FOUND, FORBIDDEN, VERSION_CONFLICT, LEAD_NOT_OPEN. The
+   * status it already has changes nothing and writes nothing.
+   */
+  async setLeadStatus(input: SetLeadStatusInput): Promise<LeadResult> {
+    const errors = await validateInput(input);
+    if (errors.length) return { lead: null, userErrors: errors };
+    const actor = this.actor;
+    return this.em.transactional(async (em) => {
+      const found = await lockLeadForWrite(em, actor, input.id, ['input', 'id']);
+      if (found.error) return { lead: null, userErrors: [found.error] };
+      const lead = found.lead;
+      if (!canSetLeadStatus(actor, lead)) {
+        return { lead: null, userErrors: [userError(UserErrorCode.FORBIDDEN, 'You may change only the leads you own', ['input', 'id'])] };
+      }
+      const conflict = versionConflict(lead, input.expectedVersion);
+      if (conflict) return { lead: null, userErrors: [conflict] };
+      if (lead.state !== LeadState.OPEN) {
+        return { lead: null, userErrors: [userError(UserErrorCode.LEAD_NOT_OPEN,
+          `The lead is ${lead.state}; reactivate it before changing its status`, ['input', 'id'])] };
+      }
+      if (lead.statusReason === input.statusReason) return { lead, userErrors: [] };
+      const old = lead.statusReason;
+      lead.statusReason = input.statusReason;
+      recordLeadChange(em, actor, lead, 'STATUS_CHANGED', [fieldChange('statusReason', old, input.statusReason)]);
+      await em.flush();
       return { lead, userErrors: [] };
     });
   }

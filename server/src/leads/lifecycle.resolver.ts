@@ -15,6 +15,7 @@ export class LeadLifecycleResolver {
   @Mutation(() => QualifyLeadsPayload, { description: 'Qualifies 1..1000 OPEN leads into opportunities, accounts and contacts in one transaction; one result per id, in order. `dryRun` reports what would happen and writes nothing. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   async qualifyLeads(@Arg('input', () => QualifyLeadsInput) input: QualifyLeadsInput, @Ctx() ctx: Context): Promise<QualifyLeadsPayload> {
     assertListLimit(input.leadIds, MAX_QUALIFY_IDS, 'input.leadIds');
+    if (input.overrides) assertListLimit(input.overrides, MAX_QUALIFY_IDS, 'input.overrides');
     const payload = await new QualifyService(ctx.em, ctx.actor).qualifyLeads(input);
     // Absent or null means no dry run, as for the input's other options.
     return Object.assign(payload, { dryRun: input.dryRun ?? false });

@@ -8,9 +8,9 @@ import type { Currency } from '../currencies/currency.entity';
 import type { EntityRecord } from '../db/bulk';
 import type { Opportunity } from '../opportunities/opportunity.entity';
 import type { User } from '../users/user.entity';
-import { canReadLead, canWriteLead } from '../access/policy';
+import { canReadLead, canWriteLead, mayOwnLeads } from '../access/policy';
 import type { Lead } from './lead.entity';
-import type { QualifyOptions } from './qualify.inputs';
+import type { Override, QualifyOptions } from './qualify.inputs';
 
 /** Enough precision that dividing by a 10-decimal rate never rounds before the cent does. */
 const Exact = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_UP });
@@ -22,6 +22,7 @@ export type AccountRecord = EntityRecord<Account>;
 export type ContactRecord = EntityRecord<Contact>;
 export type OpportunityRecord = EntityRecord<Opportunity>;
 export type CurrencyRecord = EntityRecord<Currency>;
+export type UserRecord = EntityRecord<User>;
 
 /** An account or contact that qualifying will create; leads of one call may share it. */
 export interface NewRecord { lead: LeadRecord; key: string | null }
@@ -33,8 +34,13 @@ export interface LeadPlan {
   lead: LeadRecord;
   account: Choice<AccountRecord> | null;
   contact: Choice<ContactRecord> | null;
-  /** An opportunity this lead produced before being reactivated is reused: one per lead, ever. */
-  opportunity: { existing: OpportunityRecord } | { estimatedValue: string | null } | null;
+  /**
+   * An opportunity this lead produced before being reactivated is reused (one per lead, ever),
+   * its currency and value brought up to date; otherwise one is created with this value.
+   */
+  opportunity: { existing: OpportunityRecord; estimatedValue: string | null } | { existing?: undefined; estimatedValue: string | null } | null;
+  /** The call's override for this lead, if any. */
+  override: Override | null;
   /** True when this lead creates (rather than links) its account / contact. */
   accountCreated: boolean;
   contactCreated: boolean;
@@ -49,10 +55,27 @@ export interface Existing {
   contactsById: Map<string, ContactRecord>;
   contactsByEmail: Map<string, ContactRecord>;
   opportunityByLead: Map<string, OpportunityRecord>;
+  /** The users overrides name as opportunity owners. */
+  usersById: Map<string, UserRecord>;
 }
 
 export const accountKey = (lead: Pick<LeadRecord, 'companyName'>) => (lead.companyName?.trim() ? normaliseCompanyName(lead.companyName) : null);
 export const contactKey = (lead: Pick<LeadRecord, 'email'>) => (lead.email?.trim() ? lead.email.trim().toLowerCase() : null);
+
+/**
+ * The fields of the Qualify stage of the lead-to-opportunity process still empty, by name, in
+ * the stage's order: purchase timeframe, budget (an amount), purchase process, decision maker
+ * identified (must be true) and description (the summary).
+ */
+export function missingQualifyFields(lead: Pick<LeadRecord, 'purchaseTimeframe' | 'budgetAmount' | 'purchaseProcess' | 'decisionMakerIdentified' | 'description'>): string[] {
+  const missing: string[] = [];
+  if (lead.purchaseTimeframe == null) missing.push('purchaseTimeframe');
+  if (lead.budgetAmount == null) missing.push('budget');
+  if (lead.purchaseProcess == null) missing.push('purchaseProcess');
+  if (lead.decisionMakerIdentified !== true) missing.push('decisionMakerIdentified');
+  if (lead.description == null || lead.description.trim() === '') missing.push('description');
+  return missing;
+}
 
 /** `amount` in `from` expressed in `to`: amount / rate(from) × rate(to), half-up to the cent. */
 export function convert(amount: string, from: CurrencyRecord, to: CurrencyRecord): Decimal {
@@ -90,9 +113,30 @@ export function planQualification(
     const lead = o.lead;
     const field = ['input', 'leadIds', String(o.index)];
     const errors: UserError[] = [];
+    const override = input.overrides.get(lead.id) ?? null;
+
+    // The override's references, then the Qualify stage: a lead failing either claims nothing.
+    if (override) {
+      const at = (name: string) => ['input', 'overrides', String(override.index), name];
+      if (override.accountId && !existing.accountsById.has(override.accountId)) errors.push(userError(UserErrorCode.NOT_FOUND, 'Account not found', at('accountId')));
+      if (override.contactId && !existing.contactsById.has(override.contactId)) errors.push(userError(UserErrorCode.NOT_FOUND, 'Contact not found', at('contactId')));
+      if (override.opportunityOwnerId) {
+        const owner = existing.usersById.get(override.opportunityOwnerId);
+        if (!owner) errors.push(userError(UserErrorCode.NOT_FOUND, 'User not found', at('opportunityOwnerId')));
+        else if (!mayOwnLeads(owner)) errors.push(userError(UserErrorCode.VALIDATION, 'A PARTNER cannot own an opportunity', at('opportunityOwnerId')));
+      }
+    }
+    if (!errors.length && input.requireCompleteChecklist) {
+      const missing = missingQualifyFields(lead);
+      if (missing.length) {
+        errors.push(userError(UserErrorCode.STAGE_INCOMPLETE, `The Qualify stage is incomplete; missing: ${missing.join(', ')}`, field));
+      }
+    }
+    if (errors.length) return { ...o, errors };
 
     const pickAccount = (): { choice: Choice<AccountRecord> | null; created: boolean; claim?: NewRecord } => {
-      const known = existing.accountsById.get(lead.existingAccount?.id ?? '') ?? existing.accountsById.get(lead.account?.id ?? '');
+      const known = existing.accountsById.get(override?.accountId ?? '') ?? existing.accountsById.get(lead.existingAccount?.id ?? '')
+        ?? existing.accountsById.get(lead.account?.id ?? '');
       if (known) return { choice: { existing: known }, created: false };
       const key = accountKey(lead);
       if (!input.createAccount || !key) return { choice: null, created: false };
@@ -111,7 +155,8 @@ export function planQualification(
     };
 
     const pickContact = (): { choice: Choice<ContactRecord> | null; created: boolean; claim?: NewRecord } => {
-      const known = existing.contactsById.get(lead.existingContact?.id ?? '') ?? existing.contactsById.get(lead.contact?.id ?? '');
+      const known = existing.contactsById.get(override?.contactId ?? '') ?? existing.contactsById.get(lead.existingContact?.id ?? '')
+        ?? existing.contactsById.get(lead.contact?.id ?? '');
       if (known) return { choice: { existing: known }, created: false };
       if (!input.createContact) return { choice: null, created: false };
       const key = contactKey(lead);
@@ -133,23 +178,21 @@ export function planQualification(
     const contact = pickContact();
     let opportunity: LeadPlan['opportunity'] = null;
     if (input.createOpportunity) {
-      const earlier = existing.opportunityByLead.get(lead.id);
-      if (earlier) opportunity = { existing: earlier };
-      else {
-        const budget = lead.budgetAmount != null && lead.budgetCurrency ? currencies.get(lead.budgetCurrency.code) : undefined;
-        const value = budget ? convert(lead.budgetAmount!, budget, target) : null;
-        if (value && value.gt(MAX_VALUE)) {
-          errors.push(userError(UserErrorCode.VALIDATION, `The budget converted to ${target.code} is ${value.toFixed(2)}, over the 1000000000000 an opportunity can hold`, field));
-        }
-        opportunity = { estimatedValue: value ? value.toFixed(2) : null };
+      const budget = lead.budgetAmount != null && lead.budgetCurrency ? currencies.get(lead.budgetCurrency.code) : undefined;
+      const value = budget ? convert(lead.budgetAmount!, budget, target) : null;
+      if (value && value.gt(MAX_VALUE)) {
+        errors.push(userError(UserErrorCode.VALIDATION, `The budget converted to ${target.code} is ${value.toFixed(2)}, over the 1000000000000 an opportunity can hold`, field));
       }
+      const estimatedValue = value ? value.toFixed(2) : null;
+      const earlier = existing.opportunityByLead.get(lead.id);
+      opportunity = earlier ? { existing: earlier, estimatedValue } : { estimatedValue };
     }
     if (errors.length) return { ...o, errors };
 
     if (account.claim?.key) newAccounts.set(account.claim.key, account.claim);
     if (contact.claim?.key) newContacts.set(contact.claim.key, contact.claim);
     const plan: LeadPlan = {
-      index: o.index, lead, account: account.choice, contact: contact.choice, opportunity,
+      index: o.index, lead, account: account.choice, contact: contact.choice, opportunity, override,
       accountCreated: account.created, contactCreated: contact.created,
     };
     return { ...o, plan };

@@ -3,16 +3,16 @@ import { LockMode, QueryOrder, raw, type EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Account } from '../accounts/account.entity';
 import { diffSnapshots } from '../audit/audit.service';
-import { DuplicateHandling, LeadState, LeadStatusReason, OpportunityState, UserErrorCode } from '../common/enums';
+import { DuplicateHandling, LeadState, LeadStatusReason, OpportunityState, SalesStage, UserErrorCode } from '../common/enums';
 import { userError, type UserError } from '../common/errors';
-import { isUuid } from '../common/ids';
+import { isUuid, normaliseId } from '../common/ids';
 import { validateInput } from '../common/validation';
 import { Contact } from '../contacts/contact.entity';
 import { Currency } from '../currencies/currency.entity';
 import { batch, insertRecords, jsonLiteral, newRecord, readRecords, recordset, sqlNames } from '../db/bulk';
 import { Opportunity } from '../opportunities/opportunity.entity';
 import { Stakeholder } from '../stakeholders/stakeholder.entity';
-import type { User } from '../users/user.entity';
+import { User } from '../users/user.entity';
 import { leadSnapshot } from './lead.audit';
 import { recordLeadChanges, type LeadStep } from './lead.changes';
 import { Lead } from './lead.entity';
@@ -22,6 +22,12 @@ import {
   accountKey, checkLead, contactKey, failTogether, planQualification,
   type AccountRecord, type ContactRecord, type Existing, type LeadPlan, type LeadRecord, type NewRecord, type OpportunityRecord, type Outcome,
 } from './qualify.plan';
+
+/** The lead's address, as the account and contact made from it store it. */
+const addressColumns = (lead: LeadRecord) => ({
+  addressLine1: lead.addressLine1, addressLine2: lead.addressLine2, addressCity: lead.addressCity,
+  addressStateOrProvince: lead.addressStateOrProvince, addressPostalCode: lead.addressPostalCode, addressCountry: lead.addressCountry,
+});
 
 const refused = (userErrors: UserError[]): QualifyLeadsPayload =>
   Object.assign(new QualifyLeadsPayload(), { results: [], qualifiedCount: 0, failedCount: 0, userErrors });
@@ -64,6 +70,8 @@ export class QualifyService {
       return refused(repeated.map((i) => userError(UserErrorCode.VALIDATION,
         `leadIds[${i}] repeats an earlier id; name each lead once`, ['input', 'leadIds', String(i)])));
     }
+    const overrideErrors = this.checkOverrides(raw, input);
+    if (overrideErrors.length) return refused(overrideErrors);
     return this.em.transactional(async (em) => {
       const currencies = new Map((await readRecords(em, Currency, (qb) => qb)).map((c) => [c.code, c]));
       if (!currencies.has(input.currencyCode)) {
@@ -89,6 +97,19 @@ export class QualifyService {
     });
   }
 
+  /** Each override names a lead of the call, and each lead has at most one: VALIDATION otherwise. */
+  private checkOverrides(raw: QualifyLeadsInput, input: QualifyOptions): UserError[] {
+    const ids = new Set(input.leadIds);
+    const overrideIds = (raw.overrides ?? []).map((o) => normaliseId(o.leadId));
+    const errors: UserError[] = [];
+    overrideIds.forEach((id, i) => {
+      const field = ['input', 'overrides', String(i), 'leadId'];
+      if (!ids.has(id)) errors.push(userError(UserErrorCode.VALIDATION, `overrides[${i}] names a lead that is not in leadIds`, field));
+      else if (overrideIds.indexOf(id) !== i) errors.push(userError(UserErrorCode.VALIDATION, `overrides[${i}] repeats an earlier override's lead; give one override per lead`, field));
+    });
+    return errors;
+  }
+
   /** `SELECT … FOR UPDATE` of all named leads in one statement, in id order. */
   private async lockLeads(em: EntityManager, ids: string[]): Promise<Map<string, LeadRecord>> {
     const valid = ids.filter(isUuid).sort();
@@ -109,12 +130,17 @@ export class QualifyService {
     const names = new Set<string>();
     const contactIds = new Set<string>();
     const emails = new Set<string>();
+    const ownerIds = new Set<string>();
     for (const lead of leads) {
-      const knownAccount = lead.existingAccount?.id ?? lead.account?.id;
-      if (knownAccount) accountIds.add(knownAccount);
+      const override = input.overrides.get(lead.id);
+      if (override?.opportunityOwnerId && isUuid(override.opportunityOwnerId)) ownerIds.add(override.opportunityOwnerId);
+      // An override's record is linked whatever else matches: nothing is looked up by name or email for it.
+      const knownAccount = override?.accountId ?? lead.existingAccount?.id ?? lead.account?.id;
+      // (An override's id that is not a UUID names nothing: the lead gets NOT_FOUND.)
+      if (knownAccount) { if (isUuid(knownAccount)) accountIds.add(knownAccount); }
       else if (input.createAccount && byKey && accountKey(lead)) names.add(accountKey(lead)!);
-      const knownContact = lead.existingContact?.id ?? lead.contact?.id;
-      if (knownContact) contactIds.add(knownContact);
+      const knownContact = override?.contactId ?? lead.existingContact?.id ?? lead.contact?.id;
+      if (knownContact) { if (isUuid(knownContact)) contactIds.add(knownContact); }
       else if (input.createContact && byKey && contactKey(lead)) emails.add(contactKey(lead)!);
     }
     const keys = [...[...names].map((n) => `account:${n}`), ...[...emails].map((e) => `contact:${e}`)];
@@ -138,7 +164,10 @@ export class QualifyService {
       ? await readRecords(em, Opportunity, (qb) => qb.where({ originatingLead: { $in: leads.map((l) => l.id) } }))
       : [];
 
+    const users = ownerIds.size ? await readRecords(em, User, (qb) => qb.where({ id: { $in: [...ownerIds] } })) : [];
+
     const existing: Existing = {
+      usersById: new Map(users.map((u) => [u.id, u])),
       accountsById: new Map(accounts.map((a) => [a.id, a])), accountsByName: new Map(),
       contactsById: new Map(contacts.map((c) => [c.id, c])), contactsByEmail: new Map(),
       opportunityByLead: new Map(opportunities.map((o) => [o.originatingLead!.id, o])),
@@ -164,6 +193,7 @@ export class QualifyService {
     const now = new Date();
     const written: Written = { accounts: new Map(), contacts: new Map(), opportunities: new Map() };
     const newOpportunities: OpportunityRecord[] = [];
+    const reused: Pick<OpportunityRecord, 'id' | 'currency' | 'estimatedValue' | 'updatedAt' | 'name' | 'owner'>[] = [];
     const steps: LeadStep[] = [];
     // A linked record no lead produced yet gets the first lead (in input order) that links it as its origin.
     const origins = { account: new Map<string, string>(), contact: new Map<string, string>() };
@@ -176,11 +206,22 @@ export class QualifyService {
       // As in Dynamics, a new account's primary contact is the contact made or linked with it (the first one).
       if (account && contact && plan.account?.created && !account.primaryContact) account.primaryContact = { id: contact.id };
       let opportunity: OpportunityRecord | null = null;
-      if (plan.opportunity && 'existing' in plan.opportunity) opportunity = plan.opportunity.existing;
-      else if (plan.opportunity) {
+      const override = plan.override;
+      const ownerOverride = override?.opportunityOwnerId ? { id: override.opportunityOwnerId } : null;
+      if (plan.opportunity?.existing) {
+        // Re-qualifying a reactivated lead: its opportunity takes the lead's value in this call's currency.
+        opportunity = plan.opportunity.existing;
+        reused.push({
+          id: opportunity.id, currency: { code: input.currencyCode }, estimatedValue: plan.opportunity.estimatedValue, updatedAt: now,
+          name: override?.opportunityName ?? opportunity.name, owner: ownerOverride ?? opportunity.owner,
+        });
+      } else if (plan.opportunity) {
         opportunity = newRecord(em, Opportunity, {
-          id: randomUUID(), name: lead.topic, state: OpportunityState.OPEN, currency: { code: input.currencyCode },
-          estimatedValue: plan.opportunity.estimatedValue, account, contact, originatingLead: lead, owner: lead.owner, createdAt: now, updatedAt: now,
+          id: randomUUID(), name: override?.opportunityName ?? lead.topic, state: OpportunityState.OPEN, currency: { code: input.currencyCode },
+          estimatedValue: plan.opportunity.estimatedValue, account, contact, originatingLead: lead, owner: ownerOverride ?? lead.owner,
+          description: lead.description, source: lead.source, purchaseTimeframe: lead.purchaseTimeframe, purchaseProcess: lead.purchaseProcess,
+          budgetStatus: lead.budgetStatus, decisionMakerIdentified: lead.decisionMakerIdentified, salesStage: SalesStage.DEVELOP,
+          createdAt: now, updatedAt: now,
         });
         newOpportunities.push(opportunity);
       }
@@ -194,6 +235,7 @@ export class QualifyService {
     }
     await insertRecords(em, batch(Account, [...written.accounts.values()]), batch(Contact, [...written.contacts.values()]), batch(Opportunity, newOpportunities));
     const versions = await recordLeadChanges(em, this.actor, 'QUALIFIED', now, steps);
+    if (reused.length) await this.updateReused(em, reused, written.opportunities);
     if (written.opportunities.size) await this.copyStakeholders(em, written.opportunities);
     const originRows = (links: Map<string, string>) => [...links].map(([id, leadId]) => ({ id, originatingLead: leadId }));
     if (origins.account.size) await this.setWhereNull(em, Account, 'originatingLead', originRows(origins.account));
@@ -218,6 +260,23 @@ export class QualifyService {
        from ${s.table} s join ${m.sql} on s.${lead} = m.${lead}
        order by s.${createdAt}, s.${s.column('id')}
        on conflict (${opportunity}, ${contact}) do nothing`);
+  }
+
+  /**
+   * Brings the reused opportunities of re-qualified leads up to date — currency, value, name and
+   * owner as the call decided — in one statement, and the records of the results with them.
+   */
+  private async updateReused(em: EntityManager, rows: Pick<OpportunityRecord, 'id' | 'currency' | 'estimatedValue' | 'updatedAt' | 'name' | 'owner'>[], opportunities: Map<string, OpportunityRecord>): Promise<void> {
+    const t = sqlNames(em, Opportunity);
+    const props = ['id', 'currency', 'estimatedValue', 'updatedAt', 'name', 'owner'] as const;
+    const m = recordset(em, Opportunity, props, rows, 'm');
+    await em.execute(`update ${t.table} o set ${props.slice(1).map((p) => `${t.column(p)} = m.${t.column(p)}`).join(', ')}
+       from ${m.sql} where o.${t.column('id')} = m.${t.column('id')}`);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const o of opportunities.values()) {
+      const row = byId.get(o.id);
+      if (row) Object.assign(o, row);
+    }
   }
 
   /** Sets `prop` of the rows named by id, in one statement, on those where it is still null. */
@@ -251,7 +310,7 @@ export class QualifyService {
       const { lead } = rec;
       account = newRecord(em, Account, {
         id: randomUUID(), name: lead.companyName!.trim(), nameNormalized: accountKey(lead)!, website: lead.website, phone: lead.businessPhone,
-        industry: lead.industry, primaryContact: null, originatingLead: lead, owner: lead.owner, createdAt: now,
+        industry: lead.industry, ...addressColumns(lead), primaryContact: null, originatingLead: lead, owner: lead.owner, createdAt: now,
       });
       made.set(rec, account);
     }
@@ -264,7 +323,7 @@ export class QualifyService {
       const { lead } = rec;
       contact = newRecord(em, Contact, {
         id: randomUUID(), lastName: lead.lastName, firstName: lead.firstName, email: lead.email, jobTitle: lead.jobTitle,
-        businessPhone: lead.businessPhone ?? lead.mobilePhone, account, originatingLead: lead, owner: lead.owner, createdAt: now,
+        businessPhone: lead.businessPhone ?? lead.mobilePhone, mobilePhone: lead.mobilePhone, ...addressColumns(lead), account, originatingLead: lead, owner: lead.owner, createdAt: now,
       });
       made.set(rec, contact);
     }
@@ -288,7 +347,7 @@ export class QualifyService {
       // A dry run names only records that exist; one that would be created has no id yet.
       r.account = p.account?.existing ?? null;
       r.contact = p.contact?.existing ?? null;
-      r.opportunity = p.opportunity && 'existing' in p.opportunity ? p.opportunity.existing : null;
+      r.opportunity = p.opportunity?.existing ?? null;
     }
     return r;
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Entity, type Opt, Enum, ManyToOne, OneToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Account } from '../accounts/account.entity';
-import { OpportunityState } from '../common/enums';
+import { BudgetStatus, LeadSource, OpportunityState, PurchaseProcess, PurchaseTimeframe, SalesStage } from '../common/enums';
 import { Contact } from '../contacts/contact.entity';
 import { Currency } from '../currencies/currency.entity';
 import type { Lead } from '../leads/lead.entity';
@@ -41,6 +41,34 @@ export class Opportunity {
 
   @ManyToOne(() => User, { ref: true, deleteRule: 'restrict', index: 'opportunity_owner_idx' })
   owner!: Ref<User>;
+
+  @Field(() => String, { nullable: true, description: "The lead's description, copied at qualify." })
+  @Property({ type: 'string', length: 2000, nullable: true })
+  description?: string | null;
+
+  @Field(() => LeadSource, { nullable: true, description: "The lead's source, copied at qualify." })
+  @Enum({ items: () => LeadSource, type: 'string', nullable: true })
+  source?: LeadSource | null;
+
+  @Field(() => PurchaseTimeframe, { nullable: true })
+  @Enum({ items: () => PurchaseTimeframe, type: 'string', nullable: true })
+  purchaseTimeframe?: PurchaseTimeframe | null;
+
+  @Field(() => PurchaseProcess, { nullable: true })
+  @Enum({ items: () => PurchaseProcess, type: 'string', nullable: true })
+  purchaseProcess?: PurchaseProcess | null;
+
+  @Field(() => BudgetStatus, { nullable: true })
+  @Enum({ items: () => BudgetStatus, type: 'string', nullable: true })
+  budgetStatus?: BudgetStatus | null;
+
+  @Field(() => Boolean)
+  @Property({ type: 'boolean', default: false })
+  decisionMakerIdentified: Opt<boolean> = false;
+
+  @Field(() => SalesStage, { description: 'The stage of the sales process; DEVELOP when created by qualify (the Qualify stage is the lead).' })
+  @Enum({ items: () => SalesStage, type: 'string', default: SalesStage.QUALIFY })
+  salesStage: Opt<SalesStage> = SalesStage.QUALIFY;
 
   @Field(() => Date)
   @Property({ type: 'datetime', columnType: 'timestamptz(3)' })

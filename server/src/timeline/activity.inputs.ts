@@ -34,3 +34,9 @@ export class CompleteActivityInput {
   @Field(() => ID)
   activityId!: string;
 }
+
+@InputType()
+export class CancelActivityInput {
+  @Field(() => ID)
+  activityId!: string;
+}

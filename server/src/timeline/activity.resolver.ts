@@ -8,9 +8,9 @@ import { leadRows } from '../leads/lead.queries';
 import { User } from '../users/user.entity';
 import { userRows } from '../users/user.queries';
 import { Activity } from './activity.entity';
-import { CompleteActivityInput, LogActivityInput } from './activity.inputs';
+import { CancelActivityInput, CompleteActivityInput, LogActivityInput } from './activity.inputs';
 import { ActivityService } from './activity.service';
-import { CompleteActivityPayload, LogActivityPayload } from './timeline.payloads';
+import { CancelActivityPayload, CompleteActivityPayload, LogActivityPayload } from './timeline.payloads';
 
 @Resolver(() => Activity)
 export class ActivityResolver {
@@ -21,11 +21,17 @@ export class ActivityResolver {
   }
 
   @Authorized(STAFF)
-  @Mutation(() => CompleteActivityPayload, { description: 'Moves an OPEN activity of an OPEN lead to COMPLETED; a COMPLETED or CANCELED one gives VALIDATION. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
+  @Mutation(() => CompleteActivityPayload, { description: 'Moves an OPEN activity of an OPEN lead to COMPLETED; a COMPLETED or CANCELED one gives VALIDATION. Completing an OUTGOING activity of a NEW lead makes it CONTACTED. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   completeActivity(
     @Arg('input', () => CompleteActivityInput) input: CompleteActivityInput, @Ctx() ctx: Context,
   ): Promise<CompleteActivityPayload> {
     return new ActivityService(ctx.em, ctx.actor).completeActivity(input);
+  }
+
+  @Authorized(STAFF)
+  @Mutation(() => CancelActivityPayload, { description: 'Moves an OPEN activity of an OPEN lead to CANCELED; a COMPLETED or CANCELED one gives ACTIVITY_NOT_OPEN. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
+  cancelActivity(@Arg('input', () => CancelActivityInput) input: CancelActivityInput, @Ctx() ctx: Context): Promise<CancelActivityPayload> {
+    return new ActivityService(ctx.em, ctx.actor).cancelActivity(input);
   }
 
   @FieldResolver(() => User, { description: 'Who logged the activity.' })

@@ -47,3 +47,19 @@ export class AddNoteInput {
   @IsOptional() @ValidateNested()
   attachment?: AttachmentInput | null;
 }
+
+@InputType()
+export class UpdateNoteInput {
+  @Field(() => ID)
+  noteId!: string;
+
+  @Field(() => String, { description: '1..10000 characters, not blank; replaces the text.' })
+  @MaxLength(MAX_NOTE_LENGTH) @IsNotBlank()
+  text!: string;
+}
+
+@InputType()
+export class DeleteNoteInput {
+  @Field(() => ID)
+  noteId!: string;
+}

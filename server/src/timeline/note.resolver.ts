@@ -10,11 +10,11 @@ import { User } from '../users/user.entity';
 import { userRows } from '../users/user.queries';
 import { Attachment } from './attachment.entity';
 import { attachmentContent, attachmentOfNote } from './attachment.queries';
-import { AddNoteInput } from './note.inputs';
+import { AddNoteInput, DeleteNoteInput, UpdateNoteInput } from './note.inputs';
 import { Note } from './note.entity';
 import { NoteService } from './note.service';
 import { noteRows } from './timeline.queries';
-import { AddNotePayload } from './timeline.payloads';
+import { AddNotePayload, DeleteNotePayload, UpdateNotePayload } from './timeline.payloads';
 
 @Resolver(() => Note)
 export class NoteResolver {
@@ -29,6 +29,18 @@ export class NoteResolver {
   @Mutation(() => AddNotePayload, { description: 'Adds a note, optionally with one attachment (at most 2 MiB), to an OPEN lead. ADMIN and MANAGER: any lead; SALESPERSON: the leads it owns; PARTNER: top-level FORBIDDEN.' })
   addNote(@Arg('input', () => AddNoteInput) input: AddNoteInput, @Ctx() ctx: Context): Promise<AddNotePayload> {
     return new NoteService(ctx.em, ctx.actor).addNote(input);
+  }
+
+  @Authorized(STAFF)
+  @Mutation(() => UpdateNotePayload, { description: "Replaces a note's text, on an OPEN lead. Its author (a SALESPERSON only on the leads it owns), MANAGER and ADMIN; others FORBIDDEN; PARTNER: top-level FORBIDDEN." })
+  updateNote(@Arg('input', () => UpdateNoteInput) input: UpdateNoteInput, @Ctx() ctx: Context): Promise<UpdateNotePayload> {
+    return new NoteService(ctx.em, ctx.actor).updateNote(input);
+  }
+
+  @Authorized(STAFF)
+  @Mutation(() => DeleteNotePayload, { description: 'Deletes a note and its attachment, on an OPEN lead. Its author (a SALESPERSON only on the leads it owns), MANAGER and ADMIN; others FORBIDDEN; PARTNER: top-level FORBIDDEN.' })
+  deleteNote(@Arg('input', () => DeleteNoteInput) input: DeleteNoteInput, @Ctx() ctx: Context): Promise<DeleteNotePayload> {
+    return new NoteService(ctx.em, ctx.actor).deleteNote(input);
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Null once the author\'s user has been deleted.' })

@@ -1,4 +1,4 @@
-import { createUnionType, Field, ObjectType } from 'type-graphql';
+import { createUnionType, Field, ID, ObjectType } from 'type-graphql';
 import { UserError } from '../common/errors';
 import { connectionType } from '../common/pagination';
 import type { Readable } from '../common/rows';
@@ -32,5 +32,23 @@ export class LogActivityPayload {
 @ObjectType()
 export class CompleteActivityPayload {
   @Field(() => Activity, { nullable: true }) activity!: Activity | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+@ObjectType()
+export class CancelActivityPayload {
+  @Field(() => Activity, { nullable: true }) activity!: Activity | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+@ObjectType()
+export class UpdateNotePayload {
+  @Field(() => Note, { nullable: true }) note!: Note | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+@ObjectType()
+export class DeleteNotePayload {
+  @Field(() => ID, { nullable: true }) deletedNoteId!: string | null;
   @Field(() => [UserError]) userErrors!: UserError[];
 }
