@@ -91,18 +91,25 @@ with input as materialized (
   left join contact_maker cml on i.ckey is null and cml.ckey is null and cml.lead_id = i.id
   left join found_opportunity fo on fo.lead_id = i.id
 ), new_account as (
-  insert into account (id, name, name_normalized, website, phone, industry, primary_contact_id, originating_lead_id, owner_id, created_at)
-  select am.account_id, btrim(p.company_name), am.akey, p.website, p.business_phone, p.industry, p.to_contact_id, p.id, p.owner_id, $4
+  insert into account (id, name, name_normalized, website, phone, industry, address_line1, address_line2, address_city,
+    address_state_or_province, address_postal_code, address_country, primary_contact_id, originating_lead_id, owner_id, created_at)
+  select am.account_id, btrim(p.company_name), am.akey, p.website, p.business_phone, p.industry, p.address_line1, p.address_line2, p.address_city,
+    p.address_state_or_province, p.address_postal_code, p.address_country, p.to_contact_id, p.id, p.owner_id, $4
   from account_maker am join plan p on p.id = am.lead_id
   returning id
 ), new_contact as (
-  insert into contact (id, first_name, last_name, email, job_title, business_phone, account_id, originating_lead_id, owner_id, created_at)
-  select cm.contact_id, p.first_name, p.last_name, p.email, p.job_title, coalesce(p.business_phone, p.mobile_phone), p.to_account_id, p.id, p.owner_id, $4
+  insert into contact (id, first_name, last_name, email, job_title, business_phone, mobile_phone, address_line1, address_line2, address_city,
+    address_state_or_province, address_postal_code, address_country, account_id, originating_lead_id, owner_id, created_at)
+  select cm.contact_id, p.first_name, p.last_name, p.email, p.job_title, coalesce(p.business_phone, p.mobile_phone), p.mobile_phone,
+    p.address_line1, p.address_line2, p.address_city, p.address_state_or_province, p.address_postal_code, p.address_country,
+    p.to_account_id, p.id, p.owner_id, $4
   from contact_maker cm join plan p on p.id = cm.lead_id
   returning id
 ), new_opportunity as (
-  insert into opportunity (id, name, state, currency_code, estimated_value, account_id, contact_id, originating_lead_id, owner_id, created_at, updated_at)
-  select p.to_opportunity_id, p.topic, 'OPEN', $2, p.estimated_value, p.to_account_id, p.to_contact_id, p.id, p.owner_id, $4, $4
+  insert into opportunity (id, name, state, currency_code, estimated_value, account_id, contact_id, originating_lead_id, owner_id, created_at, updated_at,
+    description, source, purchase_timeframe, purchase_process, budget_status, decision_maker_identified, sales_stage)
+  select p.to_opportunity_id, p.topic, 'OPEN', $2, p.estimated_value, p.to_account_id, p.to_contact_id, p.id, p.owner_id, $4, $4,
+    p.description, p.source, p.purchase_timeframe, p.purchase_process, p.budget_status, p.decision_maker_identified, 'DEVELOP'
   from plan p where p.opportunity_created
   returning id
 ), copied_stakeholder as (
@@ -174,14 +181,16 @@ async function outcome(client, leadIds, tag) {
       'lead', jsonb_build_object('state', l.state, 'statusReason', l.status_reason, 'version', l.version,
         'updatedIsQualifiedAt', l.updated_at = l.qualified_at),
       'account', (select jsonb_build_object('name', a.name, 'nameNormalized', a.name_normalized, 'website', a.website, 'phone', a.phone,
-          'industry', a.industry, 'primaryContactIsLeads', a.primary_contact_id = l.contact_id, 'originIsLead', a.originating_lead_id = l.id,
+          'industry', a.industry, 'city', a.address_city, 'country', a.address_country, 'primaryContactIsLeads', a.primary_contact_id = l.contact_id, 'originIsLead', a.originating_lead_id = l.id,
           'ownerIsLeads', a.owner_id = l.owner_id)
         from account a where a.id = l.account_id),
       'contact', (select jsonb_build_object('firstName', c.first_name, 'lastName', c.last_name, 'email', c.email, 'jobTitle', c.job_title,
-          'businessPhone', c.business_phone, 'accountIsLeads', c.account_id = l.account_id, 'originIsLead', c.originating_lead_id = l.id,
+          'businessPhone', c.business_phone, 'mobilePhone', c.mobile_phone, 'city', c.address_city, 'accountIsLeads', c.account_id = l.account_id, 'originIsLead', c.originating_lead_id = l.id,
           'ownerIsLeads', c.owner_id = l.owner_id)
         from contact c where c.id = l.contact_id),
       'opportunity', (select jsonb_build_object('name', o.name, 'state', o.state, 'currency', o.currency_code, 'estimatedValue', o.estimated_value,
+          'salesStage', o.sales_stage, 'description', o.description, 'source', o.source, 'purchaseTimeframe', o.purchase_timeframe,
+          'purchaseProcess', o.purchase_process, 'budgetStatus', o.budget_status, 'decisionMakerIdentified', o.decision_maker_identified,
           'accountIsLeads', o.account_id = l.account_id, 'contactIsLeads', o.contact_id = l.contact_id, 'originIsLead', o.originating_lead_id = l.id,
           'ownerIsLeads', o.owner_id = l.owner_id, 'createdAtIsQualifiedAt', o.created_at = l.qualified_at and o.updated_at = l.qualified_at,
           'stakeholders', (select jsonb_agg(jsonb_build_object('contact', s.contact_id, 'role', s.role, 'createdAt', s.created_at) order by s.created_at, s.id)
