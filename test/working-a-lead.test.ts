@@ -402,3 +402,40 @@ test('the lead\'s qualifyChecklist names every empty field of a new lead', async
     complete: false, missing: ['purchaseTimeframe', 'budget', 'purchaseProcess', 'decisionMakerIdentified', 'description'],
   });
 });
+
+describe('concurrency', () => {
+  test('concurrent activities leave nextFollowUpAt at the earliest due date and lastActivityAt at the newest', async () => {
+    const leadId = await createLead(s, s.users.sales);
+    const dues = Array.from({ length: 12 }, (_, i) => iso(Date.parse('2031-01-01T00:00:00.000Z') + ((i * 7) % 12) * 3_600_000));
+    const logged = await Promise.all(dues.map((dueAt, i) => logActivity(s, s.users.sales, { leadId, kind: 'TASK', subject: `Task ${i}`, dueAt })));
+    const newest = logged.map((l) => l.activity.createdAt).sort().at(-1);
+    expect(await worked(leadId)).toMatchObject({ nextFollowUpAt: [...dues].sort()[0], lastActivityAt: newest });
+    // Cancel the six earliest at once: the earliest of the rest is next.
+    const byDue = logged.map((l) => l.activity).sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1));
+    await Promise.all(byDue.slice(0, 6).map((a) => run(CANCEL, { activityId: a.id }, s.users.sales)));
+    expect((await worked(leadId)).nextFollowUpAt).toBe(byDue[6].dueAt);
+  });
+
+  test('a cancel racing a completion: exactly one wins', async () => {
+    const leadId = await createLead(s, s.users.sales);
+    const { activity } = await logActivity(s, s.users.sales, { leadId, kind: 'PHONE_CALL', subject: 'Race', direction: 'OUTGOING' });
+    const [canceled, completed] = await Promise.all([
+      run(CANCEL, { activityId: activity.id }, s.users.sales), run(COMPLETE_ACTIVITY, { activityId: activity.id }, s.users.manager),
+    ]);
+    expect([canceled.userErrors.length, completed.userErrors.length].sort()).toEqual([0, 1]);
+    const status = (await s.db.query('select status from activity where id = $1', [activity.id])).rows[0].status;
+    expect(status).toBe(canceled.userErrors.length ? 'COMPLETED' : 'CANCELED');
+    // The lead is CONTACTED exactly when the completion won.
+    expect((await worked(leadId)).statusReason).toBe(status === 'COMPLETED' ? 'CONTACTED' : 'NEW');
+  });
+
+  test('two status changes with the same expectedVersion: one VERSION_CONFLICT', async () => {
+    const id = await createLead(s, s.users.sales);
+    const outs = await Promise.all([
+      run(SET_STATUS, { id, statusReason: 'CONTACTED', expectedVersion: 1 }, s.users.sales),
+      run(SET_STATUS, { id, statusReason: 'CONTACTED', expectedVersion: 1 }, s.users.manager),
+    ]);
+    expect(outs.map(codes).sort()).toEqual([[], ['VERSION_CONFLICT']]);
+    expect(await history(id, 'STATUS_CHANGED')).toHaveLength(1);
+  });
+});
