@@ -348,6 +348,16 @@ describe('qualify carries everything', () => {
     expect((await s.db.query(`select count(*)::int as n from lead where id = any($1) and state = 'OPEN'`, [[a, b, c]])).rows[0].n).toBe(3);
   });
 
+  test('an override\'s opportunityName is 1..300 characters, not blank: VALIDATION for the call', async () => {
+    const id = await complete();
+    for (const opportunityName of ['   ', 'x'.repeat(301)]) {
+      const out = await qualify({ leadIds: [id], overrides: [{ leadId: id, opportunityName }] }, s.users.sales);
+      expect(out.userErrors).toEqual([{ code: 'VALIDATION', field: ['input', 'overrides', '0', 'opportunityName'] }]);
+      expect(out.results).toEqual([]);
+    }
+    expect((await s.db.query('select state from lead where id = $1', [id])).rows[0].state).toBe('OPEN');
+  });
+
   test('re-qualifying a reactivated lead brings its opportunity\'s currency and value up to date', async () => {
     const id = await complete();
     const first = await qualify({ leadIds: [id] }, s.users.sales);
