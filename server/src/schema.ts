@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import './common/enums';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { COMMON_DOCS } from './common/common.docs';
+import { applySchemaDocs, enumSchemaDocs, type SchemaDocs } from './common/schema-docs';
 import { AccountResolver } from './accounts/account.resolver';
 import { AuditEntryResolver, LeadHistoryResolver } from './audit/audit.resolver';
 import { authChecker } from './access/policy';
@@ -30,6 +32,14 @@ export const resolvers: NonEmptyArray<Function> = [
   LeadTimelineResolver,
 ];
 
+/**
+ * Every feature's descriptions (its `<feature>.docs.ts`), for the elements whose decorators
+ * give none: every type, field, argument, input field and enum value of the schema has one.
+ */
+export const SCHEMA_DOCS: SchemaDocs = {
+  ...enumSchemaDocs(), ...COMMON_DOCS,
+};
+
 let built: Promise<GraphQLSchema> | undefined;
 
 /**
@@ -44,6 +54,9 @@ export function createSchema(): Promise<GraphQLSchema> {
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     emitSchemaFile: false,
+  }).then((schema) => {
+    applySchemaDocs(schema, SCHEMA_DOCS);
+    return schema;
   });
   return built;
 }

@@ -3,19 +3,31 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '../typed-document-node.js';
+/** Who started a call or an email. */
 export type ActivityDirection =
+  /** The lead did. */
   | 'INCOMING'
+  /** We did. */
   | 'OUTGOING';
 
+/** What kind of activity it is. */
 export type ActivityKind =
+  /** A meeting. */
   | 'APPOINTMENT'
+  /** An email. */
   | 'EMAIL'
+  /** A phone call. */
   | 'PHONE_CALL'
+  /** A task to do. */
   | 'TASK';
 
+/** Where an activity is: logged OPEN, then COMPLETED by completeActivity. */
 export type ActivityStatus =
+  /** Will not be done; cannot be completed. */
   | 'CANCELED'
+  /** Done: completedAt is set. */
   | 'COMPLETED'
+  /** To do (new activities are OPEN). */
   | 'OPEN';
 
 export type AddNoteInput = {
@@ -62,10 +74,15 @@ export type AttachmentInput = {
   mimeType: string;
 };
 
+/** Whether the lead has money for the purchase. */
 export type BudgetStatus =
+  /** Has the budget. */
   | 'CAN_BUY'
+  /** May buy. */
   | 'MAY_BUY'
+  /** No budget set aside. */
   | 'NO_COMMITTED_BUDGET'
+  /** Has the budget and has decided to buy. */
   | 'WILL_BUY';
 
 export type CancelActivityInput = {
@@ -136,50 +153,93 @@ export type DisqualifyLeadInput = {
   reason?: DisqualifyReason | null | undefined;
 };
 
+/** Why disqualifyLead closes a lead; it becomes the lead's statusReason. */
 export type DisqualifyReason =
+  /** Canceled, e.g. entered by mistake. */
   | 'CANCELED'
+  /** The lead could not be reached. */
   | 'CANNOT_CONTACT'
+  /** The sale was lost (the default). */
   | 'LOST'
+  /** The lead is no longer interested. */
   | 'NO_LONGER_INTERESTED';
 
+/** What qualifyLeads does when an account (same name, ignoring case and spaces) or a contact (same email) already exists. */
 export type DuplicateHandling =
+  /** Create a new record anyway. */
   | 'CREATE_NEW'
+  /** Do not qualify the lead: DUPLICATE_RECORD. */
   | 'FAIL'
+  /** Link the existing record (the oldest when several match) instead of creating one (the default). */
   | 'LINK_EXISTING';
 
+/** A company's industry: Dataverse's industry option set (industrycode 1..33, in this order). */
 export type Industry =
+  /** Accounting (industrycode 1). */
   | 'ACCOUNTING'
+  /** Agriculture and non-petrol natural resource extraction (industrycode 2). */
   | 'AGRICULTURE'
+  /** Broadcasting, printing and publishing (industrycode 3). */
   | 'BROADCASTING_PRINTING_PUBLISHING'
+  /** Brokers (industrycode 4). */
   | 'BROKERS'
+  /** Building supply retail (industrycode 5). */
   | 'BUILDING_SUPPLY_RETAIL'
+  /** Business services (industrycode 6). */
   | 'BUSINESS_SERVICES'
+  /** Consulting (industrycode 7). */
   | 'CONSULTING'
+  /** Consumer services (industrycode 8). */
   | 'CONSUMER_SERVICES'
+  /** Design, direction and creative management (industrycode 9). */
   | 'DESIGN_CREATIVE_MANAGEMENT'
+  /** Distributors, dispatchers and processors (industrycode 10). */
   | 'DISTRIBUTORS_DISPATCHERS_PROCESSORS'
+  /** Doctors' offices and clinics (industrycode 11). */
   | 'DOCTORS_OFFICES_CLINICS'
+  /** Durable manufacturing (industrycode 12). */
   | 'DURABLE_MANUFACTURING'
+  /** Eating and drinking places (industrycode 13). */
   | 'EATING_DRINKING_PLACES'
+  /** Entertainment retail (industrycode 14). */
   | 'ENTERTAINMENT_RETAIL'
+  /** Equipment rental and leasing (industrycode 15). */
   | 'EQUIPMENT_RENTAL_LEASING'
+  /** Financial (industrycode 16). */
   | 'FINANCIAL'
+  /** Food and tobacco processing (industrycode 17). */
   | 'FOOD_TOBACCO_PROCESSING'
+  /** Inbound capital-intensive processing (industrycode 18). */
   | 'INBOUND_CAPITAL_INTENSIVE_PROCESSING'
+  /** Inbound repair and services (industrycode 19). */
   | 'INBOUND_REPAIR_SERVICES'
+  /** Insurance (industrycode 20). */
   | 'INSURANCE'
+  /** Legal services (industrycode 21). */
   | 'LEGAL_SERVICES'
+  /** Non-durable merchandise retail (industrycode 22). */
   | 'NON_DURABLE_MERCHANDISE_RETAIL'
+  /** Outbound consumer service (industrycode 23). */
   | 'OUTBOUND_CONSUMER_SERVICE'
+  /** Petrochemical extraction and distribution (industrycode 24). */
   | 'PETROCHEMICAL_EXTRACTION_DISTRIBUTION'
+  /** Service retail (industrycode 25). */
   | 'SERVICE_RETAIL'
+  /** SIG affiliations (industrycode 26). */
   | 'SIG_AFFILIATIONS'
+  /** Social services (industrycode 27). */
   | 'SOCIAL_SERVICES'
+  /** Specialty realty (industrycode 29). */
   | 'SPECIALTY_REALTY'
+  /** Special outbound trade contractors (industrycode 28). */
   | 'SPECIAL_OUTBOUND_TRADE_CONTRACTORS'
+  /** Transportation (industrycode 30). */
   | 'TRANSPORTATION'
+  /** Utility creation and distribution (industrycode 31). */
   | 'UTILITY_CREATION_DISTRIBUTION'
+  /** Vehicle retail (industrycode 32). */
   | 'VEHICLE_RETAIL'
+  /** Wholesale (industrycode 33). */
   | 'WHOLESALE';
 
 /** Lists combine with AND; an empty or absent list does not filter. */
@@ -210,45 +270,79 @@ export type LeadOrder = {
   field: LeadOrderField;
 };
 
+/** What leads are ordered by; ties are broken by id, so paging is stable. */
 export type LeadOrderField =
+  /** Company name, ignoring case; none sorts as empty. */
   | 'COMPANY_NAME'
+  /** When the lead was created (the default, newest first with DESC). */
   | 'CREATED_AT'
   | 'LAST_ACTIVITY_AT'
+  /** Last name, ignoring case. */
   | 'LAST_NAME'
   | 'NEXT_FOLLOW_UP_AT'
+  /** Rating: HOT > WARM > COLD > none. */
   | 'RATING'
+  /** Topic, ignoring case. */
   | 'TOPIC'
+  /** When the lead last changed. */
   | 'UPDATED_AT';
 
+/** How likely a lead is to buy; orders as HOT > WARM > COLD > none. */
 export type LeadRating =
+  /** Unlikely to buy. */
   | 'COLD'
+  /** Likely to buy soon. */
   | 'HOT'
+  /** Interested, not yet ready. */
   | 'WARM';
 
+/** Where a lead came from. A PARTNER's leads are PARTNER unless it says otherwise. */
 export type LeadSource =
+  /** An advertisement. */
   | 'ADVERTISEMENT'
+  /** Referred by an employee. */
   | 'EMPLOYEE_REFERRAL'
+  /** Referred by someone outside the company. */
   | 'EXTERNAL_REFERRAL'
+  /** Any other source. */
   | 'OTHER'
+  /** A partner (the default for leads a PARTNER creates). */
   | 'PARTNER'
+  /** Public relations. */
   | 'PUBLIC_RELATIONS'
+  /** A seminar. */
   | 'SEMINAR'
+  /** A trade show. */
   | 'TRADE_SHOW'
+  /** The web site. */
   | 'WEB'
+  /** Word of mouth. */
   | 'WORD_OF_MOUTH';
 
+/** Where a lead is in its life. Only an OPEN lead can be changed; qualifyLeads and disqualifyLead close it, reactivateLead opens it again. */
 export type LeadState =
+  /** Closed without a sale by disqualifyLead, with a reason; read-only until reactivated. */
   | 'DISQUALIFIED'
+  /** Being worked: it can be changed, assigned, qualified or disqualified. */
   | 'OPEN'
+  /** Turned into an opportunity (with an account and a contact) by qualifyLeads; read-only until reactivated. */
   | 'QUALIFIED';
 
+/** Why a lead is in its state: NEW or CONTACTED while OPEN, QUALIFIED when qualified, the disqualify reason when disqualified. */
 export type LeadStatusReason =
+  /** Disqualified: canceled, e.g. entered by mistake. */
   | 'CANCELED'
+  /** Disqualified: the lead could not be reached. */
   | 'CANNOT_CONTACT'
+  /** OPEN, and someone has been in touch. */
   | 'CONTACTED'
+  /** Disqualified: the sale was lost (the default reason). */
   | 'LOST'
+  /** OPEN, not yet worked; also after reactivation. */
   | 'NEW'
+  /** Disqualified: the lead is no longer interested. */
   | 'NO_LONGER_INTERESTED'
+  /** Qualified into an opportunity. */
   | 'QUALIFIED';
 
 export type LogActivityInput = {
@@ -264,6 +358,7 @@ export type LogActivityInput = {
 
 /** An amount (decimal string, at most 2 fraction digits, 0 to 1e12) in a known currency. */
 export type MoneyInput = {
+  /** A decimal string with at most 2 fraction digits, from 0 to 1e12 inclusive, e.g. "12500" or "99.5"; a JSON number is refused. Otherwise VALIDATION. */
   amount: string;
   /** A currency of the `currencies` query (ISO 4217, upper case, e.g. "USD"); any other value is UNKNOWN_CURRENCY. */
   currencyCode: string;
@@ -276,32 +371,55 @@ export type OpportunityFilter = {
   state?: Array<OpportunityState> | null | undefined;
 };
 
+/** Where an opportunity is; qualifyLeads creates them OPEN. */
 export type OpportunityState =
+  /** Closed without a sale. */
   | 'LOST'
+  /** Being worked. */
   | 'OPEN'
+  /** Closed with a sale. */
   | 'WON';
 
+/** Ascending or descending. */
 export type OrderDirection =
+  /** Smallest (or oldest, or A) first. */
   | 'ASC'
+  /** Largest (or newest, or Z) first. */
   | 'DESC';
 
+/** How the person of a lead prefers to be contacted (default ANY). */
 export type PreferredContactMethod =
+  /** Any way (the default). */
   | 'ANY'
+  /** By email. */
   | 'EMAIL'
+  /** By fax. */
   | 'FAX'
+  /** By post. */
   | 'MAIL'
+  /** By phone. */
   | 'PHONE';
 
+/** Who decides the purchase on the lead's side. */
 export type PurchaseProcess =
+  /** A committee decides. */
   | 'COMMITTEE'
+  /** One person decides. */
   | 'INDIVIDUAL'
+  /** Not known. */
   | 'UNKNOWN';
 
+/** When the lead expects to buy. */
 export type PurchaseTimeframe =
+  /** Right away. */
   | 'IMMEDIATE'
+  /** Next quarter. */
   | 'NEXT_QUARTER'
+  /** This quarter. */
   | 'THIS_QUARTER'
+  /** This year. */
   | 'THIS_YEAR'
+  /** Not known. */
   | 'UNKNOWN';
 
 /** Qualifies leads into accounts, contacts and opportunities; one result per id, in order. */
@@ -348,10 +466,15 @@ export type RemoveStakeholderInput = {
   stakeholderId: string;
 };
 
+/** What a user may do. Every API key acts as its user, with its role. */
 export type Role =
+  /** Everything: every lead and record, the audit trail of any entity (auditEntries) and /metrics. */
   | 'ADMIN'
+  /** Reads and writes every lead and what is around it; may give leads to any owner but a PARTNER. */
   | 'MANAGER'
+  /** Creates leads and reads the ones it created (their own fields); sees no accounts, contacts, opportunities, timelines or history, and may run no other mutation. */
   | 'PARTNER'
+  /** Reads every lead; changes only the leads it owns. */
   | 'SALESPERSON';
 
 export type SalesStage =
@@ -369,20 +492,34 @@ export type SetLeadStatusInput = {
   statusReason: LeadStatusReason;
 };
 
+/** The part a contact plays in a lead's (or opportunity's) purchase. */
 export type StakeholderRole =
+  /** Promotes the purchase inside the company. */
   | 'CHAMPION'
+  /** Decides the purchase. */
   | 'DECISION_MAKER'
+  /** Holds the budget. */
   | 'ECONOMIC_BUYER'
+  /** Will use what is bought. */
   | 'END_USER'
+  /** Influences the decision. */
   | 'INFLUENCER'
+  /** Involved, no particular role (the default). */
   | 'STAKEHOLDER'
+  /** Judges the technical fit. */
   | 'TECHNICAL_BUYER';
 
+/** What a lead's timeline may be filtered to: notes, or activities of one kind. */
 export type TimelineKind =
+  /** Appointments. */
   | 'APPOINTMENT'
+  /** Emails. */
   | 'EMAIL'
+  /** Notes. */
   | 'NOTE'
+  /** Phone calls. */
   | 'PHONE_CALL'
+  /** Tasks. */
   | 'TASK';
 
 /** Changes to a lead: only the fields given change; an explicit null clears a nullable field. */
@@ -426,18 +563,29 @@ export type UpdateStakeholderRoleInput = {
   stakeholderId: string;
 };
 
+/** The kind of a business-rule failure. Each code means one kind of mistake, the same in every operation. */
 export type UserErrorCode =
   | 'ACTIVITY_NOT_OPEN'
+  /** qualifyLeads with duplicateHandling FAIL found an existing account or contact. */
   | 'DUPLICATE_RECORD'
+  /** The contact is already a stakeholder of the lead. */
   | 'DUPLICATE_STAKEHOLDER'
+  /** A record the caller may see but not change, or an owner it may not name. */
   | 'FORBIDDEN'
+  /** The Idempotency-Key header was used before, by this caller, for a different request; nothing ran. */
   | 'IDEMPOTENCY_KEY_REUSED'
+  /** reactivateLead needs a QUALIFIED or DISQUALIFIED lead. */
   | 'LEAD_NOT_CLOSED'
+  /** The command needs an OPEN lead. */
   | 'LEAD_NOT_OPEN'
+  /** A record that does not exist or that the caller may not see (the two are not told apart). */
   | 'NOT_FOUND'
   | 'STAGE_INCOMPLETE'
+  /** A currency code that is not one of the currencies query ("XYZ", "usd", "" alike), in every operation that takes one. */
   | 'UNKNOWN_CURRENCY'
+  /** A value of the wrong form or out of its bounds (length, format, range, a blank required field), or a change the record's state does not allow. */
   | 'VALIDATION'
+  /** expectedVersion is not the lead's current version: someone changed it meanwhile; reload and retry. */
   | 'VERSION_CONFLICT';
 
 export type AccountQueryVariables = Exact<{
