@@ -41,6 +41,8 @@ export class Migration20261202000000WorkingALead extends Migration {
        add column "decision_maker_identified" boolean not null default false,
        add column "sales_stage" text not null default 'QUALIFY';`);
     this.addSql(`alter table "opportunity" add constraint "opportunity_sales_stage_check" check ("sales_stage" in ('QUALIFY', 'DEVELOP', 'PROPOSE', 'CLOSE'));`);
+    // Every opportunity so far was made by qualify, which leaves it at DEVELOP (the Qualify stage is the lead).
+    this.addSql(`update "opportunity" set "sales_stage" = 'DEVELOP';`);
     this.addSql(`alter table "opportunity" add constraint "opportunity_source_check" check ("source" in ('ADVERTISEMENT', 'EMPLOYEE_REFERRAL', 'EXTERNAL_REFERRAL', 'PARTNER', 'PUBLIC_RELATIONS', 'SEMINAR', 'TRADE_SHOW', 'WEB', 'WORD_OF_MOUTH', 'OTHER'));`);
     this.addSql(`alter table "opportunity" add constraint "opportunity_purchase_timeframe_check" check ("purchase_timeframe" in ('IMMEDIATE', 'THIS_QUARTER', 'NEXT_QUARTER', 'THIS_YEAR', 'UNKNOWN'));`);
     this.addSql(`alter table "opportunity" add constraint "opportunity_purchase_process_check" check ("purchase_process" in ('INDIVIDUAL', 'COMMITTEE', 'UNKNOWN'));`);
