@@ -50,17 +50,25 @@ export type AddStakeholderInput = {
 
 /** A postal address; every part is optional. */
 export type AddressInput = {
+  /** City, at most 80 characters. */
   city?: string | null | undefined;
+  /** Country, at most 80 characters. */
   country?: string | null | undefined;
+  /** First street line, at most 250 characters. */
   line1?: string | null | undefined;
+  /** Second street line, at most 250 characters. */
   line2?: string | null | undefined;
+  /** Postal code, at most 20 characters. */
   postalCode?: string | null | undefined;
+  /** State or province, at most 50 characters. */
   stateOrProvince?: string | null | undefined;
 };
 
+/** Leads to give to a new owner, all or none. */
 export type AssignLeadsInput = {
   /** 1..100 lead ids; more is a top-level BAD_USER_INPUT */
   leadIds: Array<string>;
+  /** The new owner: any user but a PARTNER (else VALIDATION); NOT_FOUND when there is no such user. */
   ownerId: string;
 };
 
@@ -106,36 +114,59 @@ export type CreateContactInput = {
 
 /** A new lead. `topic` and `lastName` are required. */
 export type CreateLeadInput = {
+  /** The postal address; every part optional. */
   address?: AddressInput | null | undefined;
+  /** The budget: an amount in a known currency (else UNKNOWN_CURRENCY). */
   budget?: MoneyInput | null | undefined;
+  /** Whether money is set aside. */
   budgetStatus?: BudgetStatus | null | undefined;
+  /** Digits with the usual punctuation (+, spaces, (), ., -, /) and an optional extension (x123), at most 50 characters. */
   businessPhone?: string | null | undefined;
+  /** The company's name, at most 160 characters; qualifying links or creates an account by it. */
   companyName?: string | null | undefined;
+  /** Whether the decision maker is known; false when not given. updateLead cannot clear it. */
   decisionMakerIdentified?: boolean | null | undefined;
+  /** Free text, at most 2000 characters. */
   description?: string | null | undefined;
+  /** A well-formed email address, at most 100 characters; qualifying links or creates a contact by it. */
   email?: string | null | undefined;
+  /** An existing account the lead belongs to (qualifying links it instead of creating one); NOT_FOUND when it does not exist or is not visible. */
   existingAccountId?: string | null | undefined;
+  /** An existing contact the lead is (qualifying links it instead of creating one); NOT_FOUND when it does not exist or is not visible. */
   existingContactId?: string | null | undefined;
+  /** First name of the person, at most 50 characters. */
   firstName?: string | null | undefined;
+  /** The company's industry. */
   industry?: Industry | null | undefined;
+  /** Job title of the person, at most 100 characters. */
   jobTitle?: string | null | undefined;
   /** 1..50 characters */
   lastName: string;
+  /** Digits with the usual punctuation (+, spaces, (), ., -, /) and an optional extension, at most 50 characters. */
   mobilePhone?: string | null | undefined;
+  /** The owner: a user who is not a PARTNER. Only ADMIN and MANAGER may name someone other than themselves (else FORBIDDEN); updateLead cannot clear it. */
   ownerId?: string | null | undefined;
+  /** How the person prefers to be contacted; ANY when not given. updateLead cannot clear it. */
   preferredContactMethod?: PreferredContactMethod | null | undefined;
+  /** Who decides the purchase. */
   purchaseProcess?: PurchaseProcess | null | undefined;
+  /** When the lead expects to buy. */
   purchaseTimeframe?: PurchaseTimeframe | null | undefined;
+  /** How likely the lead is to buy. */
   rating?: LeadRating | null | undefined;
+  /** Where the lead came from. A PARTNER's lead is PARTNER when not given (or null). */
   source?: LeadSource | null | undefined;
   /** 1..300 characters */
   topic: string;
+  /** An http(s) URL with a top-level domain, at most 200 characters; the scheme may be left out (contoso.com). */
   website?: string | null | undefined;
 };
 
+/** The lead to delete. */
 export type DeleteLeadInput = {
   /** When given and not the current version, nothing changes (VERSION_CONFLICT). */
   expectedVersion?: number | null | undefined;
+  /** A lead, in any state, that the caller may write. */
   id: string;
 };
 
@@ -143,11 +174,13 @@ export type DeleteNoteInput = {
   noteId: string;
 };
 
+/** The lead to disqualify, why, and a comment for the audit trail. */
 export type DisqualifyLeadInput = {
   /** Kept in the audit entry; at most 2000 characters. */
   comment?: string | null | undefined;
   /** When given and not the current version, nothing changes (VERSION_CONFLICT). */
   expectedVersion?: number | null | undefined;
+  /** An OPEN lead the caller may write. */
   id: string;
   /** Becomes the lead's statusReason; null means LOST. */
   reason?: DisqualifyReason | null | undefined;
@@ -250,15 +283,21 @@ export type LeadFilter = {
   createdBefore?: string | null | undefined;
   /** true: nextFollowUpAt is now or earlier; false: it is later, or there is none. */
   followUpDue?: boolean | null | undefined;
+  /** Leads in any of these industries. */
   industry?: Array<Industry> | null | undefined;
   /** Only leads the caller owns. */
   mine?: boolean | null | undefined;
+  /** Leads owned by this user. */
   ownerId?: string | null | undefined;
+  /** Leads with any of these ratings. */
   rating?: Array<LeadRating> | null | undefined;
   /** Case-insensitive substring of topic, first/last name, company or email. */
   search?: string | null | undefined;
+  /** Leads from any of these sources. */
   source?: Array<LeadSource> | null | undefined;
+  /** Leads in any of these states. */
   state?: Array<LeadState> | null | undefined;
+  /** Leads with any of these status reasons. */
   statusReason?: Array<LeadStatusReason> | null | undefined;
   /** lastActivityAt is null or strictly before this instant. */
   untouchedSince?: string | null | undefined;
@@ -266,7 +305,9 @@ export type LeadFilter = {
 
 /** Default: CREATED_AT DESC. Ties are broken by id, so paging is stable; NEXT_FOLLOW_UP_AT and LAST_ACTIVITY_AT put nulls last in both directions. */
 export type LeadOrder = {
+  /** Ascending or descending. */
   direction: OrderDirection;
+  /** What to order by. */
   field: LeadOrderField;
 };
 
@@ -276,9 +317,11 @@ export type LeadOrderField =
   | 'COMPANY_NAME'
   /** When the lead was created (the default, newest first with DESC). */
   | 'CREATED_AT'
+  /** lastActivityAt: the newest note or activity; leads with none come last in either direction. */
   | 'LAST_ACTIVITY_AT'
   /** Last name, ignoring case. */
   | 'LAST_NAME'
+  /** nextFollowUpAt: the earliest due date of the lead's OPEN activities; leads with none come last in either direction. */
   | 'NEXT_FOLLOW_UP_AT'
   /** Rating: HOT > WARM > COLD > none. */
   | 'RATING'
@@ -426,13 +469,17 @@ export type PurchaseTimeframe =
 export type QualifyLeadsInput = {
   /** When any lead fails, none is qualified. */
   allOrNone?: boolean | null | undefined;
+  /** Create an account from the company name when none is linked (default true); false never creates one. */
   createAccount?: boolean | null | undefined;
+  /** Create a contact from the person when none is linked (default true); false never creates one. */
   createContact?: boolean | null | undefined;
+  /** Create an opportunity (default true); false qualifies the lead without one. */
   createOpportunity?: boolean | null | undefined;
   /** The opportunities' currency (ISO 4217, a known currency). */
   currencyCode: string;
   /** Report what would happen; write nothing. */
   dryRun?: boolean | null | undefined;
+  /** What to do when an account or contact already exists (default LINK_EXISTING). */
   duplicateHandling?: DuplicateHandling | null | undefined;
   /** 1..1000 lead ids, each at most once */
   leadIds: Array<string>;
@@ -456,9 +503,11 @@ export type QualifyOverride = {
   opportunityOwnerId?: string | null | undefined;
 };
 
+/** The lead to reopen. */
 export type ReactivateLeadInput = {
   /** When given and not the current version, nothing changes (VERSION_CONFLICT). */
   expectedVersion?: number | null | undefined;
+  /** A QUALIFIED or DISQUALIFIED lead the caller may write. */
   id: string;
 };
 
@@ -477,16 +526,22 @@ export type Role =
   /** Reads every lead; changes only the leads it owns. */
   | 'SALESPERSON';
 
+/** The stages of the lead-to-opportunity sales process (Dynamics' business process flow): a lead is in Qualify; qualifying it starts the opportunity in Develop. */
 export type SalesStage =
+  /** Close: the deal is being closed. */
   | 'CLOSE'
+  /** Develop: understand the need and the solution (where qualifyLeads starts an opportunity). */
   | 'DEVELOP'
+  /** Propose: a proposal or quote is out. */
   | 'PROPOSE'
+  /** Qualify: the lead is being qualified (the lead itself is this stage). */
   | 'QUALIFY';
 
 /** Moves an OPEN lead between NEW and CONTACTED. */
 export type SetLeadStatusInput = {
   /** When given and not the current version, nothing changes (VERSION_CONFLICT). */
   expectedVersion?: number | null | undefined;
+  /** An OPEN lead the caller may write (ADMIN, MANAGER: any; SALESPERSON: its own). */
   id: string;
   /** NEW or CONTACTED; any other value is VALIDATION (qualify, disqualify and reactivate set the others). */
   statusReason: LeadStatusReason;
@@ -524,31 +579,55 @@ export type TimelineKind =
 
 /** Changes to a lead: only the fields given change; an explicit null clears a nullable field. */
 export type UpdateLeadInput = {
+  /** The postal address; every part optional. */
   address?: AddressInput | null | undefined;
+  /** The budget: an amount in a known currency (else UNKNOWN_CURRENCY). */
   budget?: MoneyInput | null | undefined;
+  /** Whether money is set aside. */
   budgetStatus?: BudgetStatus | null | undefined;
+  /** Digits with the usual punctuation (+, spaces, (), ., -, /) and an optional extension (x123), at most 50 characters. */
   businessPhone?: string | null | undefined;
+  /** The company's name, at most 160 characters; qualifying links or creates an account by it. */
   companyName?: string | null | undefined;
+  /** Whether the decision maker is known; false when not given. updateLead cannot clear it. */
   decisionMakerIdentified?: boolean | null | undefined;
+  /** Free text, at most 2000 characters. */
   description?: string | null | undefined;
+  /** A well-formed email address, at most 100 characters; qualifying links or creates a contact by it. */
   email?: string | null | undefined;
+  /** An existing account the lead belongs to (qualifying links it instead of creating one); NOT_FOUND when it does not exist or is not visible. */
   existingAccountId?: string | null | undefined;
+  /** An existing contact the lead is (qualifying links it instead of creating one); NOT_FOUND when it does not exist or is not visible. */
   existingContactId?: string | null | undefined;
   /** When given and not the current version, nothing changes (VERSION_CONFLICT). */
   expectedVersion?: number | null | undefined;
+  /** First name of the person, at most 50 characters. */
   firstName?: string | null | undefined;
+  /** The lead to change: an OPEN lead the caller may write (ADMIN, MANAGER: any; SALESPERSON: its own). */
   id: string;
+  /** The company's industry. */
   industry?: Industry | null | undefined;
+  /** Job title of the person, at most 100 characters. */
   jobTitle?: string | null | undefined;
+  /** Last name of the person, 1..50 characters; cannot be cleared. */
   lastName?: string | null | undefined;
+  /** Digits with the usual punctuation (+, spaces, (), ., -, /) and an optional extension, at most 50 characters. */
   mobilePhone?: string | null | undefined;
+  /** The owner: a user who is not a PARTNER. Only ADMIN and MANAGER may name someone other than themselves (else FORBIDDEN); updateLead cannot clear it. */
   ownerId?: string | null | undefined;
+  /** How the person prefers to be contacted; ANY when not given. updateLead cannot clear it. */
   preferredContactMethod?: PreferredContactMethod | null | undefined;
+  /** Who decides the purchase. */
   purchaseProcess?: PurchaseProcess | null | undefined;
+  /** When the lead expects to buy. */
   purchaseTimeframe?: PurchaseTimeframe | null | undefined;
+  /** How likely the lead is to buy. */
   rating?: LeadRating | null | undefined;
+  /** Where the lead came from. A PARTNER's lead is PARTNER when not given (or null). */
   source?: LeadSource | null | undefined;
+  /** What the lead is about, 1..300 characters; cannot be cleared. */
   topic?: string | null | undefined;
+  /** An http(s) URL with a top-level domain, at most 200 characters; the scheme may be left out (contoso.com). */
   website?: string | null | undefined;
 };
 
@@ -565,6 +644,7 @@ export type UpdateStakeholderRoleInput = {
 
 /** The kind of a business-rule failure. Each code means one kind of mistake, the same in every operation. */
 export type UserErrorCode =
+  /** The command needs an OPEN activity (e.g. cancelActivity on a COMPLETED or CANCELED one). */
   | 'ACTIVITY_NOT_OPEN'
   /** qualifyLeads with duplicateHandling FAIL found an existing account or contact. */
   | 'DUPLICATE_RECORD'
@@ -580,6 +660,7 @@ export type UserErrorCode =
   | 'LEAD_NOT_OPEN'
   /** A record that does not exist or that the caller may not see (the two are not told apart). */
   | 'NOT_FOUND'
+  /** qualifyLeads with requireCompleteChecklist: the lead's Qualify stage (qualifyChecklist) is incomplete. */
   | 'STAGE_INCOMPLETE'
   /** A currency code that is not one of the currencies query ("XYZ", "usd", "" alike), in every operation that takes one. */
   | 'UNKNOWN_CURRENCY'

@@ -49,7 +49,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation assignLeads($input: AssignLeadsInput!)` → `assignLeads: AssignLeadsPayload!`.
    *
-   * @param variables - `input` (AssignLeadsInput!)
+   * @param variables - `input` (AssignLeadsInput!): The leads and their new owner.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `AssignLeadsPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -126,7 +126,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation createLead($input: CreateLeadInput!)` → `createLead: CreateLeadPayload!`.
    *
-   * @param variables - `input` (CreateLeadInput!): A new lead. `topic` and `lastName` are required.
+   * @param variables - `input` (CreateLeadInput!): The new lead's fields: topic and lastName are required.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `CreateLeadPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -148,7 +148,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation deleteLead($input: DeleteLeadInput!)` → `deleteLead: DeleteLeadPayload!`.
    *
-   * @param variables - `input` (DeleteLeadInput!)
+   * @param variables - `input` (DeleteLeadInput!): The lead to delete.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `DeleteLeadPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -170,7 +170,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation disqualifyLead($input: DisqualifyLeadInput!)` → `disqualifyLead: DisqualifyLeadPayload!`.
    *
-   * @param variables - `input` (DisqualifyLeadInput!)
+   * @param variables - `input` (DisqualifyLeadInput!): The lead, the reason and an optional comment.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `DisqualifyLeadPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -181,7 +181,7 @@ export interface OperationDocs {
    *
    * GraphQL: `query lead($id: ID!)` → `lead: Lead`.
    *
-   * @param variables - `id` (ID!)
+   * @param variables - `id` (ID!): The lead's id; an id that is not one gives null.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers`
    * @returns the `lead` field: null or `Lead`.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -203,7 +203,7 @@ export interface OperationDocs {
    *
    * GraphQL: `query leads($first: Int, $after: String, $filter: LeadFilter, $orderBy: LeadOrder)` → `leads: LeadConnection!`.
    *
-   * @param variables - optional: `after` (String); `filter` (LeadFilter); `first` (Int); `orderBy` (LeadOrder)
+   * @param variables - optional: `after` (String): An endCursor of the same filter and order: the leads after it.; `filter` (LeadFilter): Which leads; absent means all the caller may see.; `first` (Int): Page size, 1..100 (default 25); anything else is a top-level BAD_USER_INPUT.; `orderBy` (LeadOrder): The order; absent means newest first.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers`
    * @returns the `leads` field: `LeadConnection`.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -291,7 +291,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation qualifyLeads($input: QualifyLeadsInput!)` → `qualifyLeads: QualifyLeadsPayload!`.
    *
-   * @param variables - `input` (QualifyLeadsInput!): Qualifies leads into accounts, contacts and opportunities; one result per id, in order.
+   * @param variables - `input` (QualifyLeadsInput!): The leads, the currency and the options.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `QualifyLeadsPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -302,7 +302,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation reactivateLead($input: ReactivateLeadInput!)` → `reactivateLead: ReactivateLeadPayload!`.
    *
-   * @param variables - `input` (ReactivateLeadInput!)
+   * @param variables - `input` (ReactivateLeadInput!): The lead to reopen.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `ReactivateLeadPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -324,7 +324,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation setLeadStatus($input: SetLeadStatusInput!)` → `setLeadStatus: SetLeadStatusPayload!`.
    *
-   * @param variables - `input` (SetLeadStatusInput!): Moves an OPEN lead between NEW and CONTACTED.
+   * @param variables - `input` (SetLeadStatusInput!): The lead and its new status reason (NEW or CONTACTED).
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `SetLeadStatusPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -335,7 +335,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation updateLead($input: UpdateLeadInput!)` → `updateLead: UpdateLeadPayload!`.
    *
-   * @param variables - `input` (UpdateLeadInput!): Changes to a lead: only the fields given change; an explicit null clears a nullable field.
+   * @param variables - `input` (UpdateLeadInput!): The lead and the fields to change.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `UpdateLeadPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.

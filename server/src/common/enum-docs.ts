@@ -147,6 +147,8 @@ export const ENUM_DOCS: Record<string, EnumDoc> = {
       CREATED_AT: 'When the lead was created (the default, newest first with DESC).', UPDATED_AT: 'When the lead last changed.',
       TOPIC: 'Topic, ignoring case.', LAST_NAME: 'Last name, ignoring case.', COMPANY_NAME: 'Company name, ignoring case; none sorts as empty.',
       RATING: 'Rating: HOT > WARM > COLD > none.',
+      NEXT_FOLLOW_UP_AT: 'nextFollowUpAt: the earliest due date of the lead\'s OPEN activities; leads with none come last in either direction.',
+      LAST_ACTIVITY_AT: 'lastActivityAt: the newest note or activity; leads with none come last in either direction.',
     },
   },
   OrderDirection: {
@@ -166,6 +168,17 @@ export const ENUM_DOCS: Record<string, EnumDoc> = {
       DUPLICATE_RECORD: 'qualifyLeads with duplicateHandling FAIL found an existing account or contact.',
       UNKNOWN_CURRENCY: 'A currency code that is not one of the currencies query ("XYZ", "usd", "" alike), in every operation that takes one.',
       IDEMPOTENCY_KEY_REUSED: 'The Idempotency-Key header was used before, by this caller, for a different request; nothing ran.',
+      STAGE_INCOMPLETE: 'qualifyLeads with requireCompleteChecklist: the lead\'s Qualify stage (qualifyChecklist) is incomplete.',
+      ACTIVITY_NOT_OPEN: 'The command needs an OPEN activity (e.g. cancelActivity on a COMPLETED or CANCELED one).',
+    },
+  },
+  SalesStage: {
+    description: "The stages of the lead-to-opportunity sales process (Dynamics' business process flow): a lead is in Qualify; qualifying it starts the opportunity in Develop.",
+    values: {
+      QUALIFY: 'Qualify: the lead is being qualified (the lead itself is this stage).',
+      DEVELOP: 'Develop: understand the need and the solution (where qualifyLeads starts an opportunity).',
+      PROPOSE: 'Propose: a proposal or quote is out.',
+      CLOSE: 'Close: the deal is being closed.',
     },
   },
 };
