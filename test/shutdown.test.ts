@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import { Role } from '../server/src/common/enums';
-import { serviceDatabase, startService } from './support/service';
+import { post, serviceDatabase, startService } from './support/service';
 
 /**
  * SIGTERM (and SIGINT) stop the real service gracefully: no new connections, requests in flight
@@ -72,3 +75,41 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('%s', (signal) => {
     }
   }, 60_000);
 });
+
+test('on the embedded database, Ctrl-C (SIGINT to the whole process group) lets bulk qualifies in flight finish, then stops PostgreSQL and exits 0', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leads-stop-'));
+  fs.chmodSync(dataDir, 0o755); // under root, PostgreSQL runs as an unprivileged user that must reach it
+  const service = await startService(null, { DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', COST_LIMIT_PER_MINUTE: '0' }, { detached: true });
+  try {
+    const key = /(lds_\S+)/.exec(service.output())![1];
+    const cluster = /data in (\S+)/.exec(service.output())![1];
+    const [pid, , , port] = fs.readFileSync(path.join(cluster, 'postmaster.pid'), 'utf8').split('\n');
+    const password = fs.readFileSync(path.join(dataDir, 'pg.password'), 'utf8').trim();
+    const db = new Client({ connectionString: `postgres://leads:${encodeURIComponent(password)}@127.0.0.1:${port}/leads` });
+    await db.connect();
+    let batches: string[][];
+    try {
+      const { rows } = await db.query<{ id: string }>(`insert into lead (id, topic, last_name, company_name, owner_id, created_by_id, created_at, updated_at)
+        select gen_random_uuid(), 'Lead ' || i, 'Last' || i, 'Company ' || i, u.id, u.id, now(), now()
+        from generate_series(1, 1200) i, (select id from app_user where role = 'ADMIN' limit 1) u returning id`);
+      batches = [0, 1, 2, 3].map((b) => rows.slice(b * 300, (b + 1) * 300).map((r) => r.id));
+    } finally {
+      await db.end();
+    }
+    const requests = batches.map((leadIds) => post(service.url, key, QUALIFY, { input: { leadIds, currencyCode: 'USD' } }));
+    await new Promise((r) => setTimeout(r, 100));
+    const signalledAt = Date.now();
+    process.kill(-service.child.pid!, 'SIGINT'); // what a terminal does on Ctrl-C
+    const answers = await Promise.all(requests);
+    expect(answers.map((a) => [a.status, a.body.errors, a.body.data?.qualifyLeads.qualifiedCount])).toEqual(Array(4).fill([200, undefined, 300]));
+    expect(await service.exited).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(10_000);
+    expect(fs.existsSync(path.join(cluster, 'postmaster.pid'))).toBe(false);
+    let gone = false;
+    try { process.kill(Number(pid), 0); } catch { gone = true; }
+    expect(gone).toBe(true);
+  } finally {
+    if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 120_000);

@@ -33,6 +33,9 @@ const MESSAGES = [
   /is not currently accepting connections/i, // ALLOW_CONNECTIONS false (SQLSTATE 55000, used for other things too)
   /the database system is (starting up|shutting down|in recovery mode)/i,
   /Client has encountered a connection error and is not queryable/i,
+  /Client was closed and is not queryable/i,
+  /Unable to acquire a connection/i, // knex, once its pool is being destroyed
+  /terminating connection due to administrator command/i,
   /connection (is )?(closed|ended)/i,
 ];
 
