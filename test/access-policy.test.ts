@@ -45,11 +45,13 @@ const READ = `query($id: ID!) { lead(id: $id) { id owner { id name email }
   stakeholders { id } timeline { totalCount } history { totalCount } account { id } } }`;
 const UPDATE = 'mutation($id: ID!) { updateLead(input: { id: $id, description: "checked" }) { lead { id } userErrors { code } } }';
 const NOTE = 'mutation($id: ID!) { addNote(input: { leadId: $id, text: "checked" }) { note { id } userErrors { code } } }';
+const STATUS = 'mutation($id: ID!, $to: LeadStatusReason!) { setLeadStatus(input: { id: $id, statusReason: $to }) { lead { id } userErrors { code } } }';
 const ASSIGN = 'mutation($id: ID!, $to: ID!) { assignLeads(input: { leadIds: [$id], ownerId: $to }) { leads { id } userErrors { code } } }';
 
-type Op = { kind: 'read' | 'update' | 'note' } | { kind: 'assign'; to: Name };
+type Op = { kind: 'read' | 'update' | 'note' } | { kind: 'assign'; to: Name } | { kind: 'status'; to: 'NEW' | 'CONTACTED' };
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.constant<Op>({ kind: 'read' }), fc.constant<Op>({ kind: 'update' }), fc.constant<Op>({ kind: 'note' }),
+  fc.constantFrom<'NEW' | 'CONTACTED'>('NEW', 'CONTACTED').map((to): Op => ({ kind: 'status', to })),
   fc.constantFrom(...STAFF).map((to): Op => ({ kind: 'assign', to })),
 );
 
@@ -96,6 +98,8 @@ test('every role, on its own, others\' and missing leads, gets exactly what the 
         expect(outcome(await s.gql(UPDATE, { id }, { as }), 'updateLead')).toBe(expected);
       } else if (op.kind === 'note') {
         expect(outcome(await s.gql(NOTE, { id }, { as }), 'addNote')).toBe(expected);
+      } else if (op.kind === 'status') {
+        expect(outcome(await s.gql(STATUS, { id, to: op.to }, { as }), 'setLeadStatus')).toBe(expected);
       } else if (op.kind === 'assign') {
         expect(outcome(await s.gql(ASSIGN, { id, to: user(op.to).id }, { as }), 'assignLeads')).toBe(expected);
         if (expected === 'OK') lead.owner = op.to;
