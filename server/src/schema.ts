@@ -3,6 +3,8 @@ import './common/enums';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { COMMON_DOCS } from './common/common.docs';
+import { STAKEHOLDER_DOCS } from './stakeholders/stakeholder.docs';
+import { TIMELINE_DOCS } from './timeline/timeline.docs';
 import { LEAD_DOCS } from './leads/lead.docs';
 import { applySchemaDocs, enumSchemaDocs, type SchemaDocs } from './common/schema-docs';
 import { AccountResolver } from './accounts/account.resolver';
@@ -38,7 +40,7 @@ export const resolvers: NonEmptyArray<Function> = [
  * give none: every type, field, argument, input field and enum value of the schema has one.
  */
 export const SCHEMA_DOCS: SchemaDocs = {
-  ...enumSchemaDocs(), ...COMMON_DOCS, ...LEAD_DOCS,
+  ...enumSchemaDocs(), ...COMMON_DOCS, ...STAKEHOLDER_DOCS, ...TIMELINE_DOCS, ...LEAD_DOCS,
 };
 
 let built: Promise<GraphQLSchema> | undefined;

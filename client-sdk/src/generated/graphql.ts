@@ -30,8 +30,11 @@ export type ActivityStatus =
   /** To do (new activities are OPEN). */
   | 'OPEN';
 
+/** A note for an OPEN lead, optionally with one file. */
 export type AddNoteInput = {
+  /** One file, at most 2 MiB decoded. */
   attachment?: AttachmentInput | null | undefined;
+  /** An OPEN lead the caller may write (ADMIN, MANAGER: any; SALESPERSON: its own). */
   leadId: string;
   /** 1..10000 characters, not blank. */
   text: string;
@@ -41,6 +44,7 @@ export type AddNoteInput = {
 export type AddStakeholderInput = {
   /** An existing contact. */
   contactId?: string | null | undefined;
+  /** An OPEN lead the caller may write (ADMIN, MANAGER: any; SALESPERSON: its own). */
   leadId: string;
   /** A contact to create and connect. */
   newContact?: CreateContactInput | null | undefined;
@@ -93,11 +97,15 @@ export type BudgetStatus =
   /** Has the budget and has decided to buy. */
   | 'WILL_BUY';
 
+/** The activity to cancel. */
 export type CancelActivityInput = {
+  /** An OPEN activity on an OPEN lead the caller may write; a COMPLETED or CANCELED one is ACTIVITY_NOT_OPEN. */
   activityId: string;
 };
 
+/** The activity to complete. */
 export type CompleteActivityInput = {
+  /** An OPEN activity on an OPEN lead the caller may write. */
   activityId: string;
 };
 
@@ -170,7 +178,9 @@ export type DeleteLeadInput = {
   id: string;
 };
 
+/** The note to delete, with its attachment. */
 export type DeleteNoteInput = {
+  /** A note on an OPEN lead: its author (a SALESPERSON only on leads it owns), a MANAGER or an ADMIN may delete it. */
   noteId: string;
 };
 
@@ -388,12 +398,17 @@ export type LeadStatusReason =
   /** Qualified into an opportunity. */
   | 'QUALIFIED';
 
+/** An activity to log on an OPEN lead; it is OPEN and owned by the caller. */
 export type LogActivityInput = {
   /** At most 10000 characters. */
   description?: string | null | undefined;
+  /** Who started a call or an email; optional. */
   direction?: ActivityDirection | null | undefined;
+  /** When it is due; optional. */
   dueAt?: string | null | undefined;
+  /** Phone call, email, task or appointment. */
   kind: ActivityKind;
+  /** An OPEN lead the caller may write (ADMIN, MANAGER: any; SALESPERSON: its own). */
   leadId: string;
   /** 1..200 characters, not blank. */
   subject: string;
@@ -511,7 +526,9 @@ export type ReactivateLeadInput = {
   id: string;
 };
 
+/** The stakeholder to disconnect. */
 export type RemoveStakeholderInput = {
+  /** A stakeholder of an OPEN lead the caller may write; the contact itself stays. */
   stakeholderId: string;
 };
 
@@ -631,14 +648,19 @@ export type UpdateLeadInput = {
   website?: string | null | undefined;
 };
 
+/** A note whose text to replace. */
 export type UpdateNoteInput = {
+  /** A note on an OPEN lead: its author (a SALESPERSON only on leads it owns), a MANAGER or an ADMIN may change it. */
   noteId: string;
   /** 1..10000 characters, not blank; replaces the text. */
   text: string;
 };
 
+/** A stakeholder of an OPEN lead and its new role. */
 export type UpdateStakeholderRoleInput = {
+  /** The new role; the same role changes nothing. */
   role: StakeholderRole;
+  /** A stakeholder of an OPEN lead the caller may write (not a copy on an opportunity). */
   stakeholderId: string;
 };
 

@@ -27,7 +27,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation addNote($input: AddNoteInput!)` → `addNote: AddNotePayload!`.
    *
-   * @param variables - `input` (AddNoteInput!)
+   * @param variables - `input` (AddNoteInput!): The lead, the text and an optional file.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `AddNotePayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -38,7 +38,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation addStakeholder($input: AddStakeholderInput!)` → `addStakeholder: AddStakeholderPayload!`.
    *
-   * @param variables - `input` (AddStakeholderInput!): Connects a contact to an OPEN lead: exactly one of contactId / newContact.
+   * @param variables - `input` (AddStakeholderInput!): The lead, the contact (existing or new) and the role.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `AddStakeholderPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -71,7 +71,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation cancelActivity($input: CancelActivityInput!)` → `cancelActivity: CancelActivityPayload!`.
    *
-   * @param variables - `input` (CancelActivityInput!)
+   * @param variables - `input` (CancelActivityInput!): The activity.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `CancelActivityPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -82,7 +82,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation completeActivity($input: CompleteActivityInput!)` → `completeActivity: CompleteActivityPayload!`.
    *
-   * @param variables - `input` (CompleteActivityInput!)
+   * @param variables - `input` (CompleteActivityInput!): The activity.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `CompleteActivityPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -159,7 +159,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation deleteNote($input: DeleteNoteInput!)` → `deleteNote: DeleteNotePayload!`.
    *
-   * @param variables - `input` (DeleteNoteInput!)
+   * @param variables - `input` (DeleteNoteInput!): The note.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `DeleteNotePayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -225,7 +225,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation logActivity($input: LogActivityInput!)` → `logActivity: LogActivityPayload!`.
    *
-   * @param variables - `input` (LogActivityInput!)
+   * @param variables - `input` (LogActivityInput!): The lead and the activity.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `LogActivityPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -247,7 +247,7 @@ export interface OperationDocs {
    *
    * GraphQL: `query note($id: ID!)` → `note: Note`.
    *
-   * @param variables - `id` (ID!)
+   * @param variables - `id` (ID!): The note's id; an id that is not one gives null.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers`
    * @returns the `note` field: null or `Note`.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -313,7 +313,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation removeStakeholder($input: RemoveStakeholderInput!)` → `removeStakeholder: RemoveStakeholderPayload!`.
    *
-   * @param variables - `input` (RemoveStakeholderInput!)
+   * @param variables - `input` (RemoveStakeholderInput!): The stakeholder.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `RemoveStakeholderPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -346,7 +346,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation updateNote($input: UpdateNoteInput!)` → `updateNote: UpdateNotePayload!`.
    *
-   * @param variables - `input` (UpdateNoteInput!)
+   * @param variables - `input` (UpdateNoteInput!): The note and its new text.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `UpdateNotePayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -357,7 +357,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation updateStakeholderRole($input: UpdateStakeholderRoleInput!)` → `updateStakeholderRole: UpdateStakeholderRolePayload!`.
    *
-   * @param variables - `input` (UpdateStakeholderRoleInput!)
+   * @param variables - `input` (UpdateStakeholderRoleInput!): The stakeholder and its new role.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `UpdateStakeholderRolePayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
