@@ -3,6 +3,9 @@ import './common/enums';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { COMMON_DOCS } from './common/common.docs';
+import { OPPORTUNITY_DOCS } from './opportunities/opportunity.docs';
+import { ACCOUNT_DOCS } from './accounts/account.docs';
+import { CONTACT_DOCS } from './contacts/contact.docs';
 import { STAKEHOLDER_DOCS } from './stakeholders/stakeholder.docs';
 import { TIMELINE_DOCS } from './timeline/timeline.docs';
 import { LEAD_DOCS } from './leads/lead.docs';
@@ -40,7 +43,7 @@ export const resolvers: NonEmptyArray<Function> = [
  * give none: every type, field, argument, input field and enum value of the schema has one.
  */
 export const SCHEMA_DOCS: SchemaDocs = {
-  ...enumSchemaDocs(), ...COMMON_DOCS, ...STAKEHOLDER_DOCS, ...TIMELINE_DOCS, ...LEAD_DOCS,
+  ...enumSchemaDocs(), ...COMMON_DOCS, ...OPPORTUNITY_DOCS, ...ACCOUNT_DOCS, ...CONTACT_DOCS, ...STAKEHOLDER_DOCS, ...TIMELINE_DOCS, ...LEAD_DOCS,
 };
 
 let built: Promise<GraphQLSchema> | undefined;

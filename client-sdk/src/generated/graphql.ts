@@ -111,10 +111,15 @@ export type CompleteActivityInput = {
 
 /** A new contact. `lastName` is required. */
 export type CreateContactInput = {
+  /** An existing account the person works for; NOT_FOUND when there is none. */
   accountId?: string | null | undefined;
+  /** Digits with the usual punctuation and an optional extension, at most 50 characters. */
   businessPhone?: string | null | undefined;
+  /** A well-formed email address, at most 100 characters. */
   email?: string | null | undefined;
+  /** First name, at most 50 characters. */
   firstName?: string | null | undefined;
+  /** Job title, at most 100 characters. */
   jobTitle?: string | null | undefined;
   /** 1..50 characters */
   lastName: string;
@@ -426,6 +431,7 @@ export type MoneyInput = {
 export type OpportunityFilter = {
   /** Only the opportunity qualified from this lead. */
   originatingLeadId?: string | null | undefined;
+  /** Opportunities in any of these states. */
   state?: Array<OpportunityState> | null | undefined;
 };
 

@@ -5,7 +5,7 @@ export interface OperationDocs {
    *
    * GraphQL: `query account($id: ID!)` → `account: Account`.
    *
-   * @param variables - `id` (ID!)
+   * @param variables - `id` (ID!): The account's id; an id that is not one gives null.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers`
    * @returns the `account` field: null or `Account`.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -16,7 +16,7 @@ export interface OperationDocs {
    *
    * GraphQL: `query accounts($first: Int, $after: String, $search: String)` → `accounts: AccountConnection!`.
    *
-   * @param variables - optional: `after` (String); `first` (Int); `search` (String)
+   * @param variables - optional: `after` (String): An endCursor of the same search: the accounts after it.; `first` (Int): Page size, 1..100 (default 25); anything else is a top-level BAD_USER_INPUT.; `search` (String): Case-insensitive substring of the name, at most 100 characters; absent means all.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers`
    * @returns the `accounts` field: `AccountConnection`.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -93,7 +93,7 @@ export interface OperationDocs {
    *
    * GraphQL: `query contact($id: ID!)` → `contact: Contact`.
    *
-   * @param variables - `id` (ID!)
+   * @param variables - `id` (ID!): The contact's id; an id that is not one gives null.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers`
    * @returns the `contact` field: null or `Contact`.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -104,7 +104,7 @@ export interface OperationDocs {
    *
    * GraphQL: `query contacts($first: Int, $after: String, $search: String)` → `contacts: ContactConnection!`.
    *
-   * @param variables - optional: `after` (String); `first` (Int); `search` (String)
+   * @param variables - optional: `after` (String): An endCursor of the same search: the contacts after it.; `first` (Int): Page size, 1..100 (default 25); anything else is a top-level BAD_USER_INPUT.; `search` (String): Case-insensitive substring of the name or email, at most 100 characters; absent means all.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers`
    * @returns the `contacts` field: `ContactConnection`.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -115,7 +115,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation createContact($input: CreateContactInput!)` → `createContact: CreateContactPayload!`.
    *
-   * @param variables - `input` (CreateContactInput!): A new contact. `lastName` is required.
+   * @param variables - `input` (CreateContactInput!): The new contact's fields: lastName is required.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `CreateContactPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -269,7 +269,7 @@ export interface OperationDocs {
    *
    * GraphQL: `query opportunities($first: Int, $after: String, $filter: OpportunityFilter)` → `opportunities: OpportunityConnection!`.
    *
-   * @param variables - optional: `after` (String); `filter` (OpportunityFilter); `first` (Int)
+   * @param variables - optional: `after` (String): An endCursor of the same filter: the opportunities after it.; `filter` (OpportunityFilter): Which opportunities; absent means all.; `first` (Int): Page size, 1..100 (default 25); anything else is a top-level BAD_USER_INPUT.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers`
    * @returns the `opportunities` field: `OpportunityConnection`.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -280,7 +280,7 @@ export interface OperationDocs {
    *
    * GraphQL: `query opportunity($id: ID!)` → `opportunity: Opportunity`.
    *
-   * @param variables - `id` (ID!)
+   * @param variables - `id` (ID!): The opportunity's id; an id that is not one gives null.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers`
    * @returns the `opportunity` field: null or `Opportunity`.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
