@@ -3,6 +3,9 @@ import './common/enums';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { COMMON_DOCS } from './common/common.docs';
+import { CURRENCY_DOCS } from './currencies/currency.docs';
+import { USER_DOCS } from './users/user.docs';
+import { AUDIT_DOCS } from './audit/audit.docs';
 import { OPPORTUNITY_DOCS } from './opportunities/opportunity.docs';
 import { ACCOUNT_DOCS } from './accounts/account.docs';
 import { CONTACT_DOCS } from './contacts/contact.docs';
@@ -43,7 +46,7 @@ export const resolvers: NonEmptyArray<Function> = [
  * give none: every type, field, argument, input field and enum value of the schema has one.
  */
 export const SCHEMA_DOCS: SchemaDocs = {
-  ...enumSchemaDocs(), ...COMMON_DOCS, ...OPPORTUNITY_DOCS, ...ACCOUNT_DOCS, ...CONTACT_DOCS, ...STAKEHOLDER_DOCS, ...TIMELINE_DOCS, ...LEAD_DOCS,
+  ...enumSchemaDocs(), ...COMMON_DOCS, ...CURRENCY_DOCS, ...USER_DOCS, ...AUDIT_DOCS, ...OPPORTUNITY_DOCS, ...ACCOUNT_DOCS, ...CONTACT_DOCS, ...STAKEHOLDER_DOCS, ...TIMELINE_DOCS, ...LEAD_DOCS,
 };
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -60,7 +60,7 @@ export interface OperationDocs {
    *
    * GraphQL: `query auditEntries($entityId: ID!, $first: Int, $after: String)` → `auditEntries: AuditEntryConnection!`.
    *
-   * @param variables - `after` (String); `entityId` (ID!); `first` (Int)
+   * @param variables - `after` (String): An endCursor of the same entity's trail: the entries after it.; `entityId` (ID!): The entity whose trail to read, e.g. a (possibly deleted) lead's id; an id that is not one gives an empty connection.; `first` (Int): Page size, 1..100 (default 25); anything else is a top-level BAD_USER_INPUT.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers`
    * @returns the `auditEntries` field: `AuditEntryConnection`.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
@@ -368,7 +368,7 @@ export interface OperationDocs {
    *
    * GraphQL: `query users($first: Int, $after: String, $search: String, $role: [Role!])` → `users: UserConnection!`.
    *
-   * @param variables - optional: `after` (String); `first` (Int); `role` ([Role!]); `search` (String)
+   * @param variables - optional: `after` (String): An endCursor of the same search: the users after it.; `first` (Int): Page size, 1..100 (default 25); anything else is a top-level BAD_USER_INPUT.; `role` ([Role!]): Users of any of these roles; empty or absent means all.; `search` (String): Case-insensitive substring of the name or email; absent means all.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers`
    * @returns the `users` field: `UserConnection`.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
