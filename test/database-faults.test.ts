@@ -60,6 +60,12 @@ describe('an unreachable database', () => {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.users.admin.key}` },
       body: JSON.stringify({ query: 'mutation { createLead(input: { topic: "T", lastName: "L" }) { lead { id } } }' }),
     }));
+    // With an Idempotency-Key: claiming the key meets the fault before the mutation runs.
+    await expectUnavailable(await fetch(s.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${s.users.admin.key}`, 'idempotency-key': 'outage-key' },
+      body: JSON.stringify({ query: 'mutation { createLead(input: { topic: "T", lastName: "L" }) { lead { id } } }' }),
+    }));
     await expectUnavailable(await fetch(`${base(s)}/attachments/${randomUUID()}`, { headers: { authorization: `Bearer ${s.users.admin.key}` } }));
     await expectUnavailable(await fetch(`${base(s)}/metrics`, { headers: { authorization: `Bearer ${s.users.sales.key}` } }));
     await expectUnavailable(await fetch(`${base(s)}/readyz`));

@@ -3,6 +3,8 @@ import type { GraphQLSchema } from 'graphql';
 import { UserErrorCode } from '../common/enums';
 import { ApiErrorCode, badUserInput, userError } from '../common/errors';
 import type { Context } from '../context';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/faults';
+import { UNAVAILABLE_MESSAGE } from '../http/errors';
 import { payloadWithError } from './idempotency.payload';
 import { claimKey, completeKey, releaseKey, requestHash, TooDeepError } from './idempotency.store';
 
@@ -42,7 +44,20 @@ export function idempotencyPlugin(schema: GraphQLSchema): ApolloServerPlugin<Con
         },
         async responseForOperation({ operation, document, request: req, contextValue }) {
           if (operation.operation !== 'mutation') return null;
-          const claim = await claimKey(contextValue.em, contextValue.actor.id, key, hash);
+          let claim: Awaited<ReturnType<typeof claimKey>>;
+          try {
+            claim = await claimKey(contextValue.em, contextValue.actor.id, key, hash);
+          } catch (err) {
+            // Apollo answers an error thrown here with a 500 and no further hooks: a database
+            // that cannot serve is answered here as every route answers it.
+            if (!isDatabaseUnavailable(err)) throw err;
+            const unavailable = single({}, {}, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+            unavailable.http.status = 503;
+            if (unavailable.body.kind === 'single') {
+              unavailable.body.singleResult = { errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: ApiErrorCode.SERVICE_UNAVAILABLE } }] };
+            }
+            return unavailable;
+          }
           switch (claim.kind) {
             case 'new':
               claimed = true;
@@ -72,10 +87,17 @@ export function idempotencyPlugin(schema: GraphQLSchema): ApolloServerPlugin<Con
           // committed and a root field failed — a fault that rolled back — the key is released
           // so that a retry runs it.
           const answered = !!data && Object.values(data).every((v) => v !== null);
-          if (contextValue.writes.committed || answered) {
-            await completeKey(contextValue.em, contextValue.actor.id, key, { data: data ?? null, ...(errors ? { errors } : {}) });
-          } else {
-            await releaseKey(contextValue.em, contextValue.actor.id, key);
+          try {
+            if (contextValue.writes.committed || answered) {
+              await completeKey(contextValue.em, contextValue.actor.id, key, { data: data ?? null, ...(errors ? { errors } : {}) });
+            } else {
+              await releaseKey(contextValue.em, contextValue.actor.id, key);
+            }
+          } catch (err) {
+            // The database went away after the mutation: its answer still goes out (it may have
+            // committed); the claim stays PENDING until it is taken over as abandoned.
+            if (!isDatabaseUnavailable(err)) throw err;
+            contextValue.log.error({ err, requestId: contextValue.requestId }, 'idempotency key not recorded: the database is unavailable');
           }
         },
       };
