@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../server/src/config';
 import { ensureDatabase } from '../server/src/db/database';
-import { freePort } from '../server/src/db/embedded';
+import { collectOrphanClusters, freePort } from '../server/src/db/embedded';
 
 const MAIN = path.resolve(__dirname, '../server/dist/main.js');
 
@@ -210,6 +210,14 @@ describe('npm start', () => {
       expect(second.output()).toContain(`data in ${cluster}`);
       expect((await gql(second.url, key, `{ lead(id: "${id}") { topic } }`)).data).toEqual({ lead: { topic: 'Behind a closed door' } });
       expect(await stop(running.pop()!)).toBe(0);
+
+      // Once the project folder is gone, the next start (of any project) removes its cluster.
+      expect(fs.existsSync(`${cluster}.origin`)).toBe(true);
+      expect(collectOrphanClusters()).toEqual([]); // still there: nothing to collect
+      fs.rmSync(closed, { recursive: true, force: true });
+      expect(collectOrphanClusters()).toContain(cluster);
+      expect(fs.existsSync(cluster)).toBe(false);
+      expect(fs.existsSync(`${cluster}.origin`)).toBe(false);
     } finally {
       fs.rmSync(closed, { recursive: true, force: true });
       if (cluster) fs.rmSync(cluster, { recursive: true, force: true });

@@ -393,7 +393,41 @@ function relocatedPath(databaseDir: string, make: boolean): string | undefined {
   }
   const clusters = path.join(systemPlace(), 'clusters');
   makeDirectory(clusters);
+  // Which project folder the cluster belongs to, so that it goes when that folder does.
+  fs.writeFileSync(path.join(clusters, `${key}.origin`), `${path.resolve(databaseDir)}\n`, { mode: 0o644 });
   return path.join(clusters, key);
+}
+
+/**
+ * Removes the relocated clusters whose project folder is gone: a deleted clone, a test's
+ * temporary folder. Their data could never be found again (the key is the folder's path), and
+ * on a CI runner they would pile up, tens of MB each. A cluster whose server runs is kept.
+ */
+export function collectOrphanClusters(log: (line: string) => void = () => undefined): string[] {
+  const removed: string[] = [];
+  for (const base of ['/var/lib/leads-service', path.join(os.tmpdir(), 'leads-service-root')]) {
+    const clusters = path.join(base, 'clusters');
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(clusters);
+    } catch {
+      continue;
+    }
+    for (const entry of entries.filter((e) => e.endsWith('.origin'))) {
+      const cluster = path.join(clusters, entry.slice(0, -'.origin'.length));
+      try {
+        const origin = fs.readFileSync(path.join(clusters, entry), 'utf8').trim();
+        if (!origin || fs.existsSync(path.dirname(origin)) || runningPostmaster(cluster)) continue;
+        fs.rmSync(cluster, { recursive: true, force: true });
+        fs.rmSync(path.join(clusters, entry), { force: true });
+        removed.push(cluster);
+        log(`removed the cluster ${cluster} of ${origin}, which is gone`);
+      } catch {
+        // Another start may be removing it too; the next start tries again.
+      }
+    }
+  }
+  return removed;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -641,7 +675,8 @@ function stopAtExit(child: ChildProcess, databaseDir: string): void {
  * when missing). When that user cannot reach the project — a clone under /root, or in a 0700
  * temporary folder — the build is copied once into /var/lib/leads-service/postgres and the
  * cluster is made in /var/lib/leads-service/clusters/<hash of dir> (or the same under the
- * system's temporary folder); the result's `dataDir` says where. Every failure is an
+ * system's temporary folder); the result's `dataDir` says where. Such a cluster goes once its
+ * project folder is gone ({@link collectOrphanClusters}, at every start under root). Every failure is an
  * {@link EmbeddedPostgresError} of one line.
  */
 export async function startEmbeddedPostgres(
@@ -656,6 +691,7 @@ export async function startEmbeddedPostgres(
   const log = opts.log ?? (() => undefined);
   usableDirectory(path.dirname(databaseDir), 'the embedded PostgreSQL');
   const runAs = isRoot() ? postgresUser() : undefined;
+  if (runAs) collectOrphanClusters(log);
   const location = clusterLocation(databaseDir, runAs);
   const clusterDir = location.dir;
 
