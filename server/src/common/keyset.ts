@@ -52,6 +52,8 @@ export interface KeysetQuery {
   tag: string;
   /** Related rows to fetch with each row of the page, in the same statement. */
   prefetch?: Prefetch[];
+  /** The properties the page's rows carry (RowReader.propsFor); all of them when absent. */
+  props?: Set<string>;
 }
 
 /**
@@ -89,7 +91,7 @@ export async function keysetPage<T extends object>(em: EntityManager, rows: RowR
   const select = q.sort.map((s, i) => `${s.sql} as "__s${i}"`).join(', ');
   const order = orderBy(a, q.sort, q.direction);
   const found = await readRows(em,
-    `select ${rows.columns(em, a)}, ${select}${q.prefetch?.length ? `, ${prefetchColumns(em, rows, a, q.prefetch)}` : ''}
+    `select ${rows.columns(em, a, q.props)}, ${select}${q.prefetch?.length ? `, ${prefetchColumns(em, rows, a, q.prefetch)}` : ''}
      from "${table}" ${a} where ${pageWhere} order by ${order} limit ?`,
     [...params, q.first + 1]);
   const sortOf = new Map<Row<T>, CursorValue[]>();

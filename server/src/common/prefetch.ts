@@ -18,6 +18,8 @@ export interface Prefetch {
    */
   join: { one: string } | { many: string; orderBy: string[] };
   nested?: Prefetch[];
+  /** The properties the rows carry (RowReader.propsFor); all of them when absent. */
+  props?: Set<string>;
 }
 
 const PREFETCHED = Symbol('prefetched');
@@ -34,7 +36,7 @@ function subqueries(em: EntityManager, parent: RowReader<object>, alias: string,
   return specs.map((spec) => {
     const a = `pf${depth}_${spec.field}`;
     const table = spec.reader.table(em);
-    const object = spec.reader.json(em, a, subqueries(em, spec.reader, a, spec.nested ?? [], depth + 1));
+    const object = spec.reader.json(em, a, subqueries(em, spec.reader, a, spec.nested ?? [], depth + 1), spec.props);
     if ('one' in spec.join) {
       return [key(spec.field),
         `(select ${object} from "${table}" ${a} where ${a}."${spec.reader.idColumn(em)}" = ${alias}."${parent.column(em, spec.join.one)}")`];

@@ -55,12 +55,49 @@ function instant(value: unknown): Date | null {
   return new Date(`${text.replace(' ', 'T')}${/[+-]\d{2}$/.test(text) ? ':00' : ''}`);
 }
 
+/** The fields a response asks of each record, by name, as `graphql-fields` gives them. */
+export type Selection = { [field: string]: Selection };
+
+/**
+ * What a type's GraphQL fields read besides the columns they are named after, so that a row
+ * can carry only what the response asks for.
+ */
+export interface FieldNeeds {
+  /** Properties every row carries whatever is asked: the id, and what the access policy reads. */
+  always?: string[];
+  /** Fields that are not columns of their own, with the properties they read (none: `[]`). */
+  computed?: Record<string, string[]>;
+}
+
 /**
  * Reads an entity's table as plain rows. The entity's metadata is the one description of the
  * table: column names and which columns hold instants come from it, never from a copy here.
  */
 export class RowReader<T extends object> {
-  constructor(readonly entity: EntityClass<T>) {}
+  constructor(readonly entity: EntityClass<T>, private readonly needs: FieldNeeds = {}) {}
+
+  /**
+   * The properties a row must carry to answer `selection`, or undefined for all of them. A
+   * field this reader does not know (neither a column nor a listed computed field) makes it
+   * read whole rows: a new field is then right, only slower, until it is listed.
+   */
+  propsFor(em: EntityManager, selection: Selection): Set<string> | undefined {
+    const shape = this.shape(em);
+    const props = new Set([shape.primaryKey, ...(this.needs.always ?? [])]);
+    for (const field of Object.keys(selection)) {
+      if (field === '__typename') continue;
+      const computed = this.needs.computed?.[field];
+      if (computed) for (const p of computed) props.add(p);
+      else if (shape.columns.some(([p]) => p === field)) props.add(field);
+      else return undefined;
+    }
+    return props;
+  }
+
+  private selected(em: EntityManager, props?: Set<string>): [string, string][] {
+    const { columns } = this.shape(em);
+    return props ? columns.filter(([p]) => props.has(p)) : columns;
+  }
 
   private shape(em: EntityManager): Shape {
     return shapeOf(em.getMetadata().get(this.entity.name));
@@ -75,9 +112,9 @@ export class RowReader<T extends object> {
     return this.shape(em).columns;
   }
 
-  /** The select list over the table alias `alias`: every column, named as its property. */
-  columns(em: EntityManager, alias: string): string {
-    return this.shape(em).columns.map(([prop, column]) => `${alias}."${column}" as "${prop}"`).join(', ');
+  /** The select list over the table alias `alias`: every column (or those of `props`), named as its property. */
+  columns(em: EntityManager, alias: string, props?: Set<string>): string {
+    return this.selected(em, props).map(([prop, column]) => `${alias}."${column}" as "${prop}"`).join(', ');
   }
 
   /** The primary key's column. */
@@ -97,10 +134,10 @@ export class RowReader<T extends object> {
    * text, so that money stays exact), with `extra` [key, SQL] pairs appended. PostgreSQL's
    * json_build_object takes at most 100 arguments, so larger rows are built in parts.
    */
-  json(em: EntityManager, alias: string, extra: [string, string][] = []): string {
-    const { columns, exact } = this.shape(em);
+  json(em: EntityManager, alias: string, extra: [string, string][] = [], props?: Set<string>): string {
+    const { exact } = this.shape(em);
     const pairs = [
-      ...columns.map(([prop, column]): [string, string] => [prop, `${alias}."${column}"${exact.has(prop) ? '::text' : ''}`]),
+      ...this.selected(em, props).map(([prop, column]): [string, string] => [prop, `${alias}."${column}"${exact.has(prop) ? '::text' : ''}`]),
       ...extra,
     ].map(([key, sql]) => `'${key}', ${sql}`);
     const parts: string[] = [];
@@ -112,7 +149,7 @@ export class RowReader<T extends object> {
   finish(em: EntityManager, rows: Record<string, unknown>[]): Row<T>[] {
     const { instants } = this.shape(em);
     for (const row of rows) {
-      for (const p of instants) row[p] = instant(row[p]);
+      for (const p of instants) if (p in row) row[p] = instant(row[p]);
     }
     return rows as Row<T>[];
   }

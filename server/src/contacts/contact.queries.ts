@@ -4,7 +4,7 @@ import type { ConnectionShape } from '../common/pagination';
 import { RowReader, type Row } from '../common/rows';
 import { Contact } from './contact.entity';
 
-export const contactRows = new RowReader(Contact);
+export const contactRows = new RowReader(Contact, { computed: { fullName: ['firstName', 'lastName'] } });
 
 /** The `contacts` query: by last name, first name; `term` matches name or email case-insensitively. */
 export function findContacts(em: EntityManager, args: { first: number; after?: string | null; term: string | null }): Promise<ConnectionShape<Row<Contact>>> {

@@ -11,12 +11,22 @@ import { searchTerm } from '../common/search';
 import { isUuid } from '../common/ids';
 import { keysetPage, likePattern, orderExpression, type SortKey } from '../common/keyset';
 import type { ConnectionShape } from '../common/pagination';
-import { RowReader, type Row } from '../common/rows';
+import { RowReader, type Row, type Selection } from '../common/rows';
 import type { User } from '../users/user.entity';
 import { Lead } from './lead.entity';
 import type { LeadFilter, LeadOrder } from './lead.inputs';
 
-export const leadRows = new RowReader(Lead);
+export const leadRows = new RowReader(Lead, {
+  // The access policy reads the owner and the creator of every lead it is asked about.
+  always: ['owner', 'createdBy'],
+  computed: {
+    fullName: ['firstName', 'lastName'],
+    address: ['addressLine1', 'addressLine2', 'addressCity', 'addressStateOrProvince', 'addressPostalCode', 'addressCountry'],
+    budget: ['budgetAmount', 'budgetCurrency'],
+    qualifyChecklist: ['purchaseTimeframe', 'budgetAmount', 'purchaseProcess', 'decisionMakerIdentified', 'description'],
+    stakeholders: [], timeline: [], history: [],
+  },
+});
 
 /** Each ordering's SQL sort key; every index on these ends with the id as a unique tiebreaker. */
 const SORT_KEYS: Record<LeadOrderField, SortKey> = {
@@ -34,42 +44,46 @@ const SORT_KEYS: Record<LeadOrderField, SortKey> = {
 const NEXT_FOLLOW_UP = SORT_KEYS[LeadOrderField.NEXT_FOLLOW_UP_AT];
 const LAST_ACTIVITY = SORT_KEYS[LeadOrderField.LAST_ACTIVITY_AT];
 
-/** The fields a response asks of each node, by name, as `graphql-fields` gives them. */
-export type Selection = { [field: string]: Selection };
-
 /**
  * What to fetch with each lead of a page, from the fields asked of it: its owner, and (for
  * callers who may see around leads) its stakeholders with their contacts and accounts, and the
  * records it names. What is not asked for is not read.
  */
-export function leadPrefetch(actor: User, node: Selection): Prefetch[] {
+export function leadPrefetch(em: EntityManager, actor: User, node: Selection): Prefetch[] {
   const specs: Prefetch[] = [];
-  if (node.owner) specs.push({ field: 'owner', reader: userRows, join: { one: 'owner' } });
+  if (node.owner) specs.push({ field: 'owner', reader: userRows, join: { one: 'owner' }, props: userRows.propsFor(em, node.owner) });
   if (readsLeadsOnly(actor)) return specs;
   const contact = (field: string, property: string, selection: Selection): Prefetch => ({
-    field, reader: contactRows, join: { one: property },
-    nested: selection.account ? [{ field: 'account', reader: accountRows, join: { one: 'account' } }] : [],
+    field, reader: contactRows, join: { one: property }, props: contactRows.propsFor(em, selection),
+    nested: selection.account ? [{ field: 'account', reader: accountRows, join: { one: 'account' }, props: accountRows.propsFor(em, selection.account) }] : [],
   });
   if (node.stakeholders) {
     specs.push({
       field: 'stakeholders', reader: stakeholderRows, join: { many: 'lead', orderBy: ['createdAt', 'id'] },
+      props: stakeholderRows.propsFor(em, node.stakeholders),
       nested: node.stakeholders.contact ? [contact('contact', 'contact', node.stakeholders.contact)] : [],
     });
   }
   for (const field of ['account', 'existingAccount'] as const) {
-    if (node[field]) specs.push({ field, reader: accountRows, join: { one: field } });
+    if (node[field]) specs.push({ field, reader: accountRows, join: { one: field }, props: accountRows.propsFor(em, node[field]) });
   }
   for (const field of ['contact', 'existingContact'] as const) {
     if (node[field]) specs.push(contact(field, field, node[field]));
   }
-  if (node.qualifyingOpportunity) specs.push({ field: 'qualifyingOpportunity', reader: opportunityRows, join: { one: 'qualifyingOpportunity' } });
+  if (node.qualifyingOpportunity) {
+    specs.push({ field: 'qualifyingOpportunity', reader: opportunityRows, join: { one: 'qualifyingOpportunity' }, props: opportunityRows.propsFor(em, node.qualifyingOpportunity) });
+  }
   return specs;
 }
 
 /** The `leads` query: filtered, visible to the caller, ordered, keyset-paginated. */
 export async function findLeads(
   em: EntityManager, actor: User,
-  args: { first: number; after?: string | null; filter?: LeadFilter | null; orderBy?: LeadOrder | null; prefetch?: Prefetch[] },
+  args: {
+    first: number; after?: string | null; filter?: LeadFilter | null; orderBy?: LeadOrder | null;
+    /** What each lead of the page is asked for: its columns, and related rows to fetch with it. */
+    props?: Set<string>; prefetch?: Prefetch[];
+  },
 ): Promise<ConnectionShape<Row<Lead>>> {
   const field = args.orderBy?.field ?? LeadOrderField.CREATED_AT;
   const direction = args.orderBy?.direction ?? OrderDirection.DESC;
@@ -101,6 +115,6 @@ export async function findLeads(
   return keysetPage(em, leadRows, {
     alias: 'l', sort: [SORT_KEYS[field]], direction: direction === OrderDirection.ASC ? 'asc' : 'desc',
     where: where.length ? where.join(' and ') : 'true', params, first: args.first, after: args.after,
-    tag: `lead:${field}:${direction}`, prefetch: args.prefetch,
+    tag: `lead:${field}:${direction}`, prefetch: args.prefetch, props: args.props,
   });
 }

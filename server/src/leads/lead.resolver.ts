@@ -11,7 +11,7 @@ import { loadRelated, rowsById } from '../common/loaders';
 import { Money, money } from '../common/money';
 import { prefetchedOr } from '../common/prefetch';
 import { pageSize, type ConnectionShape } from '../common/pagination';
-import { fullName, type Readable, type Row } from '../common/rows';
+import { fullName, type Readable, type Row, type Selection } from '../common/rows';
 import { Contact } from '../contacts/contact.entity';
 import { contactRows } from '../contacts/contact.queries';
 import type { Context } from '../context';
@@ -23,7 +23,7 @@ import { Lead } from './lead.entity';
 import { AssignLeadsInput, CreateLeadInput, LeadFilter, LeadOrder, SetLeadStatusInput, UpdateLeadInput } from './lead.inputs';
 import { Address, addressOf, AssignLeadsPayload, CreateLeadPayload, LeadConnection, QualifyChecklist, SetLeadStatusPayload, UpdateLeadPayload } from './lead.payloads';
 import { missingQualifyFields } from './qualify.plan';
-import { findLeads, leadPrefetch, leadRows, type Selection } from './lead.queries';
+import { findLeads, leadPrefetch, leadRows } from './lead.queries';
 import { LeadService } from './lead.service';
 
 /** The code a currency reference names: an entity's reference, or a plain row's column. */
@@ -54,7 +54,9 @@ export class LeadResolver {
   ): Promise<ConnectionShape<Row<Lead>>> {
     const asked = info ? graphqlFields(info) as Selection : {};
     const node = { ...asked.nodes, ...asked.edges?.node };
-    return findLeads(ctx.em, ctx.actor, { first: pageSize(first), after, filter, orderBy, prefetch: leadPrefetch(ctx.actor, node) });
+    return findLeads(ctx.em, ctx.actor, {
+      first: pageSize(first), after, filter, orderBy, props: leadRows.propsFor(ctx.em, node), prefetch: leadPrefetch(ctx.em, ctx.actor, node),
+    });
   }
 
   @Authorized()

@@ -6,7 +6,9 @@ import { RowReader, type Row } from '../common/rows';
 import { Opportunity } from './opportunity.entity';
 import type { OpportunityFilter } from './opportunity.inputs';
 
-export const opportunityRows = new RowReader(Opportunity);
+export const opportunityRows = new RowReader(Opportunity, {
+  computed: { currencyCode: ['currency'], estimatedValue: ['estimatedValue', 'currency'], stakeholders: [] },
+});
 
 /** The `opportunities` query: newest first, filtered by state and originating lead. */
 export function findOpportunities(
