@@ -86,6 +86,10 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  */
 export function isoInstant(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
+  // The common case, rewritten without a Date: "2026-01-31 09:30:00.123+00" (UTC, milliseconds).
+  if (typeof value === 'string' && value.length === 26 && value.endsWith('+00') && value[10] === ' ' && value[19] === '.') {
+    return `${value.slice(0, 10)}T${value.slice(11, 23)}Z`;
+  }
   return new Date(String(value).replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00')).toISOString();
 }
 
@@ -139,15 +143,17 @@ export function toConnection<T>(
   key: (row: T) => CursorValue[], count: () => Promise<number>,
 ): ConnectionShape<T> {
   const page = rows.slice(0, limit);
-  const edges = page.map((node) => ({ node, cursor: encodeCursor([tag, ...key(node)]) }));
+  const cursorOf = (node: T) => encodeCursor([tag, ...key(node)]);
+  // Cursors are encoded when a response asks for them, not for every edge of every page.
+  const edges = page.map((node) => ({ node, get cursor() { return cursorOf(node); } }));
   return {
     edges,
     nodes: page,
     pageInfo: {
       hasNextPage: rows.length > limit,
       hasPreviousPage: after !== undefined && after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      get startCursor() { return page.length ? cursorOf(page[0]) : null; },
+      get endCursor() { return page.length ? cursorOf(page[page.length - 1]) : null; },
     },
     get totalCount() {
       return count();

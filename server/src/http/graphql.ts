@@ -158,8 +158,11 @@ export function graphqlHandler(apollo: ApolloServer<Context>, orm: MikroORM, log
       em.getEventManager().registerSubscriber({ afterTransactionCommit: () => { writes.committed = true; } });
       // The caller as authenticated: a detached User. Services refer to it by id (getReference),
       // so it need not be merged into the request's identity map, which costs a hydration per request.
+      let child: Logger | undefined;
       return {
-        em, actor: r.actor, apiKeyId: r.apiKeyId, requestId: r.requestId, log: log.child({ requestId: r.requestId }), loaders: new Map(), writes,
+        em, actor: r.actor, apiKeyId: r.apiKeyId, requestId: r.requestId, loaders: new Map(), writes,
+        // A child logger only once something is logged: most requests log nothing.
+        get log() { return (child ??= log.child({ requestId: r.requestId })); },
       };
     },
   }) as RequestHandler;
