@@ -121,7 +121,13 @@ export class Throttle {
     const on = config.authFailuresPerMinute > 0 || config.rateLimitPerMinute > 0 || config.costLimitPerMinute > 0;
     if (!on) return new Throttle(config, null);
     // A pool of its own: counting must not wait behind the requests' own transactions.
-    const pool = new Pool({ connectionString: databaseUrl, max: Math.min(4, config.dbPoolMax) });
+    // Bounded like the requests' own pool: a database that does not answer sends the limiter to
+    // its in-memory fallback within the acquire timeout, not after the system's TCP timeout.
+    const bound = config.db.acquireTimeoutMs;
+    const pool = new Pool({
+      connectionString: databaseUrl, max: Math.min(4, config.dbPoolMax),
+      connectionTimeoutMillis: bound, statement_timeout: bound, lock_timeout: bound,
+    });
     pool.on('error', (err) => log.warn({ err }, 'rate limit store connection failed'));
     return new Throttle(config, pool);
   }
