@@ -413,17 +413,23 @@ export function collectOrphanClusters(log: (line: string) => void = () => undefi
     } catch {
       continue;
     }
-    for (const entry of entries.filter((e) => e.endsWith('.origin'))) {
-      const cluster = path.join(clusters, entry.slice(0, -'.origin'.length));
+    for (const entry of entries) {
+      // `<key>.origin`, or `<key>.origin.<pid>.removing` left by a start that died removing it.
+      const m = /^([0-9a-f]+)\.origin(?:\.(\d+)\.removing)?$/.exec(entry);
+      if (!m || (m[2] && alive(Number(m[2])))) continue;
+      const cluster = path.join(clusters, m[1]!);
       try {
         const origin = fs.readFileSync(path.join(clusters, entry), 'utf8').trim();
         if (!origin || fs.existsSync(path.dirname(origin)) || runningPostmaster(cluster)) continue;
+        // Claimed by renaming its origin file: of several starts collecting at once, one removes it.
+        const claim = path.join(clusters, `${m[1]}.origin.${process.pid}.removing`);
+        fs.renameSync(path.join(clusters, entry), claim);
         fs.rmSync(cluster, { recursive: true, force: true });
-        fs.rmSync(path.join(clusters, entry), { force: true });
+        fs.rmSync(claim, { force: true });
         removed.push(cluster);
         log(`removed the cluster ${cluster} of ${origin}, which is gone`);
       } catch {
-        // Another start may be removing it too; the next start tries again.
+        // Claimed by another start meanwhile; or it failed, and the next start tries again.
       }
     }
   }
