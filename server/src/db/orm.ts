@@ -12,6 +12,8 @@ export interface OrmOptions {
   onQuery?: (sql: string) => void;
   /** Bounds on waiting for a connection and on every connection's statements; defaults otherwise. */
   timeouts?: DbTimeouts;
+  /** Where knex's own warnings go (a lost connection, say); without it they are dropped, never printed as plain text. */
+  log?: { warn(obj: object, msg: string): void };
 }
 
 export function ormConfig(opts: OrmOptions): Options {
@@ -33,6 +35,13 @@ export function ormConfig(opts: OrmOptions): Options {
     // and idle transactions are bounded by the server (sent in the startup packet of every
     // connection): past any of them the request fails fast as a 503 instead of holding the pool.
     driverOptions: {
+      // knex writes its warnings with console.log: plain text among the JSON log lines.
+      log: {
+        warn: (message: unknown) => opts.log?.warn({ knex: String(message) }, 'database driver warning'),
+        error: (message: unknown) => opts.log?.warn({ knex: String(message) }, 'database driver error'),
+        deprecate: () => undefined,
+        debug: () => undefined,
+      },
       acquireConnectionTimeout: t.acquireTimeoutMs,
       connection: {
         statement_timeout: t.statementTimeoutMs,
