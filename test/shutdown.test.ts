@@ -28,11 +28,29 @@ async function arrange(): Promise<{ databaseUrl: string; key: string; batches: s
   }
 }
 
+/** Waits until `n` other sessions of the database wait for a lock (within 20 s). */
+async function waitForLockWaiters(db: Client, n: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    // `db` is inside a transaction, which would otherwise see one snapshot of the statistics.
+    await db.query('select pg_stat_clear_snapshot()');
+    const { rows } = await db.query(`select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and wait_event_type = 'Lock'`);
+    if (rows[0].n >= n) return;
+    if (Date.now() > deadline) throw new Error(`only ${rows[0].n} of ${n} requests reached the database`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe.each(['SIGTERM', 'SIGINT'] as const)('%s', (signal) => {
   test('lets four bulk qualifies in flight finish, then exits 0 within seconds', async () => {
     const { databaseUrl, key, batches } = await arrange();
     const service = await startService(databaseUrl, { RATE_LIMIT_PER_MINUTE: '0', COST_LIMIT_PER_MINUTE: '0' });
     const exited = service.exited;
+    const blocker = new Client({ connectionString: databaseUrl });
+    await blocker.connect();
+    await blocker.query('begin');
+    await blocker.query('select id from lead for update');
     try {
       let signalledAt = 0;
       const finishedAt: number[] = [];
@@ -45,9 +63,13 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('%s', (signal) => {
         finishedAt.push(Date.now());
         return { status: res.status, body };
       });
-      await new Promise((r) => setTimeout(r, 100));
+      // In flight, provably: the four wait on the leads' row locks that `blocker` holds until
+      // the signal is sent (a fixed delay was a race on a busy machine: a request not yet read
+      // by the server is not in flight, and a closing server drops its idle connection).
+      await waitForLockWaiters(blocker, 4);
       signalledAt = Date.now();
       service.child.kill(signal);
+      await blocker.query('commit');
 
       const answers = await Promise.all(requests);
       for (const a of answers) {
@@ -71,6 +93,7 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('%s', (signal) => {
         await db.end();
       }
     } finally {
+      await blocker.end();
       if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGKILL');
     }
   }, 60_000);
