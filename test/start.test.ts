@@ -220,8 +220,8 @@ describe('npm start', () => {
       collectOrphanClusters();
       for (const until = Date.now() + 10_000; fs.existsSync(cluster) && Date.now() < until;) await new Promise((r) => setTimeout(r, 100));
       expect(fs.existsSync(cluster)).toBe(false);
-      const key = path.basename(cluster);
-      expect(fs.readdirSync(path.dirname(cluster)).filter((f) => f.startsWith(key))).toEqual([]);
+      const hash = path.basename(cluster);
+      expect(fs.readdirSync(path.dirname(cluster)).filter((f) => f.startsWith(hash))).toEqual([]);
     } finally {
       fs.rmSync(closed, { recursive: true, force: true });
       if (cluster) fs.rmSync(cluster, { recursive: true, force: true });
