@@ -53,11 +53,6 @@ export function canWriteLead(actor: User, lead: Pick<LeadAccessFields, 'owner'>)
   return actor.role === Role.SALESPERSON && idOf(lead.owner) === actor.id;
 }
 
-/** Moving a lead between NEW and CONTACTED is writing it: ADMIN and MANAGER any lead, SALESPERSON its own. */
-export function canSetLeadStatus(actor: User, lead: Pick<LeadAccessFields, 'owner'>): boolean {
-  return canWriteLead(actor, lead);
-}
-
 /**
  * Changing or deleting a note: ADMIN and MANAGER any note; a SALESPERSON only notes it wrote,
  * and only on leads it may write (a note it left on a lead since given to someone else is the

@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { canGiveLeadsAway, canReadLead, canSetLeadStatus, canWriteLead, defaultLeadSource, mayOwnLeads, readsLeadsOnly } from '../access/policy';
+import { canGiveLeadsAway, canReadLead, canWriteLead, defaultLeadSource, mayOwnLeads, readsLeadsOnly } from '../access/policy';
 import { Account } from '../accounts/account.entity';
 import { diffSnapshots, fieldChange, recordAudit } from '../audit/audit.service';
 import { Contact } from '../contacts/contact.entity';
@@ -108,9 +108,6 @@ export class LeadService {
       const found = await lockLeadForWrite(em, actor, input.id, ['input', 'id']);
       if (found.error) return { lead: null, userErrors: [found.error] };
       const lead = found.lead;
-      if (!canSetLeadStatus(actor, lead)) {
-        return { lead: null, userErrors: [userError(UserErrorCode.FORBIDDEN, 'You may change only the leads you own', ['input', 'id'])] };
-      }
       const conflict = versionConflict(lead, input.expectedVersion);
       if (conflict) return { lead: null, userErrors: [conflict] };
       if (lead.state !== LeadState.OPEN) {
