@@ -19,6 +19,7 @@ import { authChecker } from './access/policy';
 import { DateTimeScalar } from './common/scalars';
 import { ContactResolver } from './contacts/contact.resolver';
 import { CurrencyResolver } from './currencies/currency.resolver';
+import { DuplicatesResolver } from './leads/duplicates.resolver';
 import { LeadResolver } from './leads/lead.resolver';
 import { LeadLifecycleResolver } from './leads/lifecycle.resolver';
 import { OpportunityResolver } from './opportunities/opportunity.resolver';
@@ -31,7 +32,7 @@ import { UserResolver } from './users/user.resolver';
 /** Every resolver class; a feature adds its resolver here. */
 export const resolvers: NonEmptyArray<Function> = [
   UserResolver, CurrencyResolver, LeadResolver, ContactResolver, AccountResolver,
-  LeadLifecycleResolver,
+  LeadLifecycleResolver, DuplicatesResolver,
   StakeholderResolver, LeadStakeholdersResolver,
   OpportunityResolver,
   AuditEntryResolver, LeadHistoryResolver,

@@ -141,6 +141,8 @@ export type CreateLeadInput = {
   decisionMakerIdentified?: boolean | null | undefined;
   /** Free text, at most 2000 characters. */
   description?: string | null | undefined;
+  /** Whether to look for duplicates among the OPEN leads the caller may read: WARN (the default) creates the lead and lists them, FAIL creates nothing when there are any (DUPLICATE_RECORD), OFF does not look. importLeads ignores it and matches by its own matchOn. */
+  duplicateCheck?: DuplicateCheck | null | undefined;
   /** A well-formed email address, at most 100 characters; qualifying links or creates a contact by it. */
   email?: string | null | undefined;
   /** An existing account the lead belongs to (qualifying links it instead of creating one); NOT_FOUND when it does not exist or is not visible. */
@@ -211,6 +213,15 @@ export type DisqualifyReason =
   | 'LOST'
   /** The lead is no longer interested. */
   | 'NO_LONGER_INTERESTED';
+
+/** What createLead does about duplicates of the new lead among the OPEN leads the caller may read. */
+export type DuplicateCheck =
+  /** Create nothing when there is a duplicate: DUPLICATE_RECORD, with the duplicates in the payload. */
+  | 'FAIL'
+  /** No check; duplicates is empty. */
+  | 'OFF'
+  /** Create the lead and list its duplicates in the payload (the default). */
+  | 'WARN';
 
 /** What qualifyLeads does when an account (same name, ignoring case and spaces) or a contact (same email) already exists. */
 export type DuplicateHandling =
@@ -674,7 +685,7 @@ export type UpdateStakeholderRoleInput = {
 export type UserErrorCode =
   /** The command needs an OPEN activity (e.g. cancelActivity on a COMPLETED or CANCELED one). */
   | 'ACTIVITY_NOT_OPEN'
-  /** qualifyLeads with duplicateHandling FAIL found an existing account or contact. */
+  /** A record like this one exists: qualifyLeads with duplicateHandling FAIL found an existing account or contact, or createLead with duplicateCheck FAIL found a duplicate lead. */
   | 'DUPLICATE_RECORD'
   /** The contact is already a stakeholder of the lead. */
   | 'DUPLICATE_STAKEHOLDER'

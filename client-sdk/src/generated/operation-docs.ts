@@ -122,7 +122,7 @@ export interface OperationDocs {
    */
   createContact: unknown;
   /**
-   * Creates an OPEN lead (status NEW, version 1) owned by the caller, or by `ownerId`. Every role; only ADMIN and MANAGER may name another owner, and a PARTNER's lead gets source PARTNER.
+   * Creates an OPEN lead (status NEW, version 1) owned by the caller, or by `ownerId`, and reports the OPEN leads visible to the caller that it duplicates (duplicateCheck WARN, the default; FAIL creates nothing when there are any: DUPLICATE_RECORD; OFF does not look). Every role; only ADMIN and MANAGER may name another owner, and a PARTNER's lead gets source PARTNER.
    *
    * GraphQL: `mutation createLead($input: CreateLeadInput!)` → `createLead: CreateLeadPayload!`.
    *

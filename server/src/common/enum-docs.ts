@@ -165,7 +165,7 @@ export const ENUM_DOCS: Record<string, EnumDoc> = {
       LEAD_NOT_CLOSED: 'reactivateLead needs a QUALIFIED or DISQUALIFIED lead.',
       VERSION_CONFLICT: 'expectedVersion is not the lead\'s current version: someone changed it meanwhile; reload and retry.',
       DUPLICATE_STAKEHOLDER: 'The contact is already a stakeholder of the lead.',
-      DUPLICATE_RECORD: 'qualifyLeads with duplicateHandling FAIL found an existing account or contact.',
+      DUPLICATE_RECORD: 'A record like this one exists: qualifyLeads with duplicateHandling FAIL found an existing account or contact, or createLead with duplicateCheck FAIL found a duplicate lead.',
       UNKNOWN_CURRENCY: 'A currency code that is not one of the currencies query ("XYZ", "usd", "" alike), in every operation that takes one.',
       IDEMPOTENCY_KEY_REUSED: 'The Idempotency-Key header was used before, by this caller, for a different request; nothing ran.',
       STAGE_INCOMPLETE: 'qualifyLeads with requireCompleteChecklist: the lead\'s Qualify stage (qualifyChecklist) is incomplete.',
@@ -179,6 +179,22 @@ export const ENUM_DOCS: Record<string, EnumDoc> = {
       DEVELOP: 'Develop: understand the need and the solution (where qualifyLeads starts an opportunity).',
       PROPOSE: 'Propose: a proposal or quote is out.',
       CLOSE: 'Close: the deal is being closed.',
+    },
+  },
+  DuplicateRule: {
+    description: 'Why a lead is taken for a duplicate of another. Only OPEN leads the caller may read are ever matched.',
+    values: {
+      SAME_EMAIL: 'The same email address, ignoring case (score 1).',
+      SAME_PHONE: 'The same phone number, digits only, at least 7 of them, business or mobile on either side (score 0.9).',
+      SIMILAR_NAME_AND_COMPANY: 'Full names and company names both at least 0.6 alike by trigram similarity (score 0.8 times their mean similarity).',
+    },
+  },
+  DuplicateCheck: {
+    description: 'What createLead does about duplicates of the new lead among the OPEN leads the caller may read.',
+    values: {
+      OFF: 'No check; duplicates is empty.',
+      WARN: 'Create the lead and list its duplicates in the payload (the default).',
+      FAIL: 'Create nothing when there is a duplicate: DUPLICATE_RECORD, with the duplicates in the payload.',
     },
   },
 };

@@ -60,6 +60,8 @@ export enum LeadOrderField {
   COMPANY_NAME = 'COMPANY_NAME', RATING = 'RATING', NEXT_FOLLOW_UP_AT = 'NEXT_FOLLOW_UP_AT', LAST_ACTIVITY_AT = 'LAST_ACTIVITY_AT',
 }
 export enum OrderDirection { ASC = 'ASC', DESC = 'DESC' }
+export enum DuplicateRule { SAME_EMAIL = 'SAME_EMAIL', SAME_PHONE = 'SAME_PHONE', SIMILAR_NAME_AND_COMPANY = 'SIMILAR_NAME_AND_COMPANY' }
+export enum DuplicateCheck { OFF = 'OFF', WARN = 'WARN', FAIL = 'FAIL' }
 export enum UserErrorCode {
   VALIDATION = 'VALIDATION', NOT_FOUND = 'NOT_FOUND', FORBIDDEN = 'FORBIDDEN', LEAD_NOT_OPEN = 'LEAD_NOT_OPEN',
   LEAD_NOT_CLOSED = 'LEAD_NOT_CLOSED', VERSION_CONFLICT = 'VERSION_CONFLICT', DUPLICATE_STAKEHOLDER = 'DUPLICATE_STAKEHOLDER',
@@ -71,5 +73,6 @@ const enums = {
   LeadState, LeadStatusReason, DisqualifyReason, LeadSource, LeadRating, PreferredContactMethod, PurchaseTimeframe,
   PurchaseProcess, BudgetStatus, StakeholderRole, Industry, Role, ActivityKind, ActivityDirection, ActivityStatus,
   OpportunityState, SalesStage, DuplicateHandling, TimelineKind, LeadOrderField, OrderDirection, UserErrorCode,
+  DuplicateRule, DuplicateCheck,
 };
 for (const [name, enumObj] of Object.entries(enums)) registerEnumType(enumObj, { name });

@@ -170,6 +170,10 @@ export class Lead {
   @ManyToOne(() => Contact, { ref: true, nullable: true, deleteRule: 'set null' })
   contact?: Ref<Contact> | null;
 
+  /** Set when mergeLeads folded this lead into another; the lead is then DISQUALIFIED/CANCELED. */
+  @ManyToOne({ entity: () => Lead, ref: true, nullable: true, deleteRule: 'set null' })
+  mergedInto?: Ref<Lead> | null;
+
   /**
    * The newest of: a note added, an activity logged or completed. Kept current by the timeline
    * commands in their own transactions (see docs/timeline.md); not a field of the lead's own, so

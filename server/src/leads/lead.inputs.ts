@@ -4,7 +4,7 @@ import {
 } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import {
-  BudgetStatus, Industry, LeadOrderField, LeadRating, LeadSource, LeadState, LeadStatusReason, OrderDirection,
+  BudgetStatus, DuplicateCheck, Industry, LeadOrderField, LeadRating, LeadSource, LeadState, LeadStatusReason, OrderDirection,
   PreferredContactMethod, PurchaseProcess, PurchaseTimeframe,
 } from '../common/enums';
 import { MoneyInput } from '../common/money';
@@ -80,6 +80,10 @@ export class CreateLeadInput extends LeadFieldsInput {
   @Field(() => String, { description: '1..50 characters' })
   @MaxLength(50) @IsNotBlank()
   lastName!: string;
+
+  @Field(() => DuplicateCheck, { nullable: true, defaultValue: DuplicateCheck.WARN })
+  @IsOptional() @IsIn(Object.values(DuplicateCheck))
+  duplicateCheck?: DuplicateCheck | null;
 }
 
 @InputType({ description: 'Changes to a lead: only the fields given change; an explicit null clears a nullable field.' })

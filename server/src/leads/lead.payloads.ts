@@ -1,11 +1,20 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Float, ObjectType } from 'type-graphql';
+import { DuplicateRule } from '../common/enums';
 import { UserError } from '../common/errors';
 import { connectionType } from '../common/pagination';
 import { Lead } from './lead.entity';
 
+@ObjectType({ simpleResolvers: true })
+export class DuplicateMatch {
+  @Field(() => Lead) lead!: Lead;
+  @Field(() => DuplicateRule) rule!: DuplicateRule;
+  @Field(() => Float) score!: number;
+}
+
 @ObjectType()
 export class CreateLeadPayload {
   @Field(() => Lead, { nullable: true }) lead!: Lead | null;
+  @Field(() => [DuplicateMatch]) duplicates!: DuplicateMatch[];
   @Field(() => [UserError]) userErrors!: UserError[];
 }
 

@@ -4,7 +4,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Re
 import { Account } from '../accounts/account.entity';
 import { accountRows } from '../accounts/account.queries';
 import { canReadLead, readsLeadsOnly, STAFF, userAsSeenBy } from '../access/policy';
-import { relatedRecord } from '../access/visible';
+import { relatedRecord, visibleLead } from '../access/visible';
 import { assertListLimit, MAX_ID_LIST } from '../common/limits';
 import { isUuid } from '../common/ids';
 import { loadRelated, rowsById } from '../common/loaders';
@@ -25,6 +25,7 @@ import { Address, addressOf, AssignLeadsPayload, CreateLeadPayload, LeadConnecti
 import { missingQualifyFields } from './qualify.plan';
 import { findLeads, leadPrefetch, leadRows } from './lead.queries';
 import { LeadService } from './lead.service';
+import { duplicateMatches } from './lead.duplicates';
 
 /** The code a currency reference names: an entity's reference, or a plain row's column. */
 export function currencyCode(ref: string | { code: string } | null | undefined): string | null {
@@ -60,9 +61,10 @@ export class LeadResolver {
   }
 
   @Authorized()
-  @Mutation(() => CreateLeadPayload, { description: 'Creates an OPEN lead (status NEW, version 1) owned by the caller, or by `ownerId`. Every role; only ADMIN and MANAGER may name another owner, and a PARTNER\'s lead gets source PARTNER.' })
-  createLead(@Arg('input', () => CreateLeadInput) input: CreateLeadInput, @Ctx() ctx: Context): Promise<CreateLeadPayload> {
-    return new LeadService(ctx.em, ctx.actor).createLead(input);
+  @Mutation(() => CreateLeadPayload, { description: 'Creates an OPEN lead (status NEW, version 1) owned by the caller, or by `ownerId`, and reports the OPEN leads visible to the caller that it duplicates (duplicateCheck WARN, the default; FAIL creates nothing when there are any: DUPLICATE_RECORD; OFF does not look). Every role; only ADMIN and MANAGER may name another owner, and a PARTNER\'s lead gets source PARTNER.' })
+  async createLead(@Arg('input', () => CreateLeadInput) input: CreateLeadInput, @Ctx() ctx: Context): Promise<CreateLeadPayload> {
+    const { lead, duplicates, userErrors } = await new LeadService(ctx.em, ctx.actor).createLead(input);
+    return { lead, userErrors, duplicates: await duplicateMatches(ctx.em, duplicates) };
   }
 
   @Authorized(STAFF)
@@ -130,6 +132,11 @@ export class LeadResolver {
   @FieldResolver(() => Contact, { nullable: true, description: 'The contact created or linked by qualify.' })
   contact(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Row<Contact> | null | Promise<Row<Contact> | null> {
     return prefetchedOr(lead, 'contact', () => relatedRecord(ctx, contactRows, lead.contact));
+  }
+
+  @FieldResolver(() => Lead, { nullable: true, description: 'The lead this one was merged into by mergeLeads; null when it was not merged, or when the caller may not read that lead.' })
+  mergedInto(@Root() lead: Readable<Lead>, @Ctx() ctx: Context): Promise<Row<Lead> | null> {
+    return visibleLead(ctx, lead.mergedInto);
   }
 
   @FieldResolver(() => Opportunity, { nullable: true, description: 'Set by qualify.' })

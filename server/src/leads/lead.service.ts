@@ -5,19 +5,21 @@ import { Account } from '../accounts/account.entity';
 import { diffSnapshots, fieldChange, recordAudit } from '../audit/audit.service';
 import { Contact } from '../contacts/contact.entity';
 import { Currency } from '../currencies/currency.entity';
-import { LeadState, UserErrorCode } from '../common/enums';
+import { DuplicateCheck, LeadState, UserErrorCode } from '../common/enums';
 import { userError, type UserError } from '../common/errors';
 import { isUuid, normaliseId } from '../common/ids';
 import { normaliseAmount } from '../common/money';
 import { validateInput } from '../common/validation';
 import { User } from '../users/user.entity';
 import { lockLeadForWrite } from './lead.access';
+import { findDuplicates, lockDuplicateKeys, type DuplicateHit } from './lead.duplicates';
 import { recordLeadChange, versionConflict } from './lead.changes';
 import { leadSnapshot } from './lead.audit';
 import { Lead } from './lead.entity';
 import type { AssignLeadsInput, CreateLeadInput, LeadFieldsInput, SetLeadStatusInput, UpdateLeadInput } from './lead.inputs';
 
 export interface LeadResult { lead: Lead | null; userErrors: UserError[] }
+export interface CreateLeadResult extends LeadResult { duplicates: DuplicateHit[] }
 export interface LeadsResult { leads: Lead[]; userErrors: UserError[] }
 
 /** Trims text; blank optional text becomes null. `undefined` (not given) stays undefined. */
@@ -40,14 +42,31 @@ const ADDRESS_FIELDS = {
 export class LeadService {
   constructor(private readonly em: EntityManager, private readonly actor: User) {}
 
-  async createLead(input: CreateLeadInput): Promise<LeadResult> {
+  /**
+   * Creates a lead, after looking for the OPEN leads visible to the caller that it duplicates
+   * (unless `duplicateCheck` is OFF): WARN creates it and reports them, FAIL creates nothing and
+   * answers DUPLICATE_RECORD. Creates that share an email or a phone wait for each other (see
+   * {@link lockDuplicateKeys}), so that the second of two racing creates sees the first.
+   */
+  async createLead(input: CreateLeadInput): Promise<CreateLeadResult> {
     const errors = await validateInput(input);
-    if (errors.length) return { lead: null, userErrors: errors };
+    if (errors.length) return { lead: null, duplicates: [], userErrors: errors };
     const actor = this.actor;
+    const check = input.duplicateCheck ?? DuplicateCheck.WARN;
     return this.em.transactional(async (em) => {
       const ownerId = input.ownerId ?? actor.id;
       const refs = await this.resolveReferences(em, input, ownerId);
-      if (refs.length) return { lead: null, userErrors: refs };
+      if (refs.length) return { lead: null, duplicates: [], userErrors: refs };
+      let duplicates: DuplicateHit[] = [];
+      if (check !== DuplicateCheck.OFF) {
+        await lockDuplicateKeys(em, [input]);
+        duplicates = await findDuplicates(em, actor, input);
+        if (check === DuplicateCheck.FAIL && duplicates.length) {
+          return { lead: null, duplicates, userErrors: [userError(UserErrorCode.DUPLICATE_RECORD,
+            `${duplicates.length === 1 ? 'A lead' : `${duplicates.length} leads`} like this one exist${duplicates.length === 1 ? 's' : ''} (${duplicates.map((d) => `${d.leadId}: ${d.rule}`).join(', ')}); nothing was created`,
+            ['input', 'duplicateCheck'])] };
+        }
+      }
       const lead = em.create(Lead, {
         topic: input.topic.trim(),
         lastName: input.lastName.trim(),
@@ -62,7 +81,7 @@ export class LeadService {
         changes: diffSnapshots(null, leadSnapshot(lead)), at: lead.createdAt,
       });
       await em.flush();
-      return { lead, userErrors: [] };
+      return { lead, duplicates, userErrors: [] };
     });
   }
 

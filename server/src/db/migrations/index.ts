@@ -5,6 +5,7 @@ import { Migration20261129130000IdempotencyKeys } from './Migration2026112913000
 import { Migration20261201000000RateLimits } from './Migration20261201000000RateLimits';
 import { Migration20261201120000IdempotencyResponseText } from './Migration20261201120000IdempotencyResponseText';
 import { Migration20261202000000WorkingALead } from './Migration20261202000000WorkingALead';
+import { Migration20261202120000Duplicates } from './Migration20261202120000Duplicates';
 
 /** The committed migrations, oldest first. A new one is added here as well as in this folder. */
 export const migrationsList: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201000000RateLimits', class: Migration20261201000000RateLimits },
   { name: 'Migration20261201120000IdempotencyResponseText', class: Migration20261201120000IdempotencyResponseText },
   { name: 'Migration20261202000000WorkingALead', class: Migration20261202000000WorkingALead },
+  { name: 'Migration20261202120000Duplicates', class: Migration20261202120000Duplicates },
 ];
