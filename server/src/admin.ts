@@ -1,14 +1,7 @@
 import 'reflect-metadata';
-import path from 'node:path';
 import { Command, Option } from 'commander';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { loadConfig, type Config } from './config';
+import { print, requireAll, withDatabase } from './admin.tools';
 import { Role } from './common/enums';
-import { ensureDatabase } from './db/database';
-import { startEmbeddedPostgres } from './db/embedded';
-import { initOrm } from './db/orm';
-import { explainStartFailure } from './startup';
-import { UserService } from './users/user.service';
 
 /**
  * The admin command line: users and API keys. `npm run admin -- --help` lists the commands,
@@ -18,45 +11,11 @@ import { UserService } from './users/user.service';
 
 const ROLES = Object.values(Role);
 
-/** Runs `work` against the service's database: DATABASE_URL, or the embedded one in DATA_DIR. */
-async function withDatabase<T>(work: (users: UserService) => Promise<T>): Promise<T> {
-  let config: Config | undefined;
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  let orm: MikroORM | undefined;
-  try {
-    config = loadConfig();
-    let databaseUrl = config.databaseUrl;
-    if (!databaseUrl) {
-      const pg = await startEmbeddedPostgres(path.join(config.dataDir, 'pg'));
-      stopEmbedded = pg.stop;
-      databaseUrl = await ensureDatabase(pg.adminUrl, 'leads');
-    }
-    orm = await initOrm({ databaseUrl });
-  } catch (err) {
-    await stopEmbedded?.();
-    throw new Error(explainStartFailure(err, config));
-  }
-  try {
-    return await work(new UserService(orm.em.fork()));
-  } finally {
-    await orm.close(true);
-    await stopEmbedded?.();
-  }
-}
+/** Adds the commands of a feature (leads:import, form:create…) to the program. */
+export type CommandModule = (program: Command) => void;
 
-const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
-
-/**
- * Options a command cannot run without, checked all at once (commander's own
- * requiredOption stops at the first missing one).
- */
-function requireAll(command: Command, names: string[]): void {
-  const opts = command.opts<Record<string, unknown>>();
-  const missing = names.filter((n) => opts[n] === undefined || opts[n] === '');
-  if (missing.length > 0) {
-    command.error(`error: missing required option${missing.length > 1 ? 's' : ''} ${missing.map((n) => `--${n}`).join(', ')}`);
-  }
-}
+/** The feature command modules, registered after the users-and-keys commands. */
+const COMMAND_MODULES: CommandModule[] = [];
 
 /** The candidate within 3 edits of `word`, if any (a typo of a command). */
 function closest(word: string, candidates: string[]): string | undefined {
@@ -95,7 +54,7 @@ export function adminProgram(): Command {
     .addOption(new Option('--role <role>', `one of ${ROLES.join(', ')}`).argParser((v) => v.toUpperCase()))
     .action(async (opts: { name?: string; email?: string; role?: string }, cmd: Command) => {
       requireAll(cmd, ['name', 'email', 'role']);
-      const made = await withDatabase((users) => users.createUser({ name: opts.name!, email: opts.email!, role: opts.role as Role }));
+      const made = await withDatabase(({ users }) => users.createUser({ name: opts.name!, email: opts.email!, role: opts.role as Role }));
       print({ userId: made.userId, keyId: made.keyId, apiKey: made.apiKey, keyPrefix: made.keyPrefix });
     });
 
@@ -105,7 +64,7 @@ export function adminProgram(): Command {
     .addOption(new Option('--email <email>', "the user's email address"))
     .action(async (opts: { email?: string }, cmd: Command) => {
       requireAll(cmd, ['email']);
-      const made = await withDatabase((users) => users.createKey(opts.email!));
+      const made = await withDatabase(({ users }) => users.createKey(opts.email!));
       print({ userId: made.userId, keyId: made.keyId, apiKey: made.apiKey, keyPrefix: made.keyPrefix });
     });
 
@@ -115,7 +74,7 @@ export function adminProgram(): Command {
     .addOption(new Option('--prefix <prefix>', 'the key\'s prefix, lds_XXXXXXXXXX (printed with the key, and by keys:list)'))
     .action(async (opts: { prefix?: string }, cmd: Command) => {
       requireAll(cmd, ['prefix']);
-      print(await withDatabase((users) => users.revokeKey(opts.prefix!)));
+      print(await withDatabase(({ users }) => users.revokeKey(opts.prefix!)));
     });
 
   program
@@ -124,7 +83,7 @@ export function adminProgram(): Command {
     .addOption(new Option('--role <role>', `only users of this role (${ROLES.join(', ')})`).argParser((v) => v.toUpperCase()))
     .action(async (opts: { role?: string }, cmd: Command) => {
       if (opts.role !== undefined && !ROLES.includes(opts.role as Role)) cmd.error(`error: --role must be one of ${ROLES.join(', ')}`);
-      print({ users: await withDatabase((users) => users.listUsers(opts.role as Role | undefined)) });
+      print({ users: await withDatabase(({ users }) => users.listUsers(opts.role as Role | undefined)) });
     });
 
   program
@@ -133,8 +92,10 @@ export function adminProgram(): Command {
     .addOption(new Option('--email <email>', "only this user's keys"))
     .addOption(new Option('--all', 'include revoked keys'))
     .action(async (opts: { email?: string; all?: boolean }) => {
-      print({ keys: await withDatabase((users) => users.listKeys({ email: opts.email, all: opts.all })) });
+      print({ keys: await withDatabase(({ users }) => users.listKeys({ email: opts.email, all: opts.all })) });
     });
+
+  for (const register of COMMAND_MODULES) register(program);
 
   for (const command of program.commands) {
     command.showHelpAfterError(`(see ${command.name()} --help)`).configureOutput({ outputError: (str, write) => write(str) });
