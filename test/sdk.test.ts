@@ -193,6 +193,25 @@ describe('the lead journey through the SDK', () => {
   });
 });
 
+describe('duplicates through the SDK', () => {
+  test('createLead reports duplicates, FAIL refuses them, and the duplicate queries agree', async () => {
+    const email = `dup.${randomUUID().slice(0, 8)}@sdk.example`;
+    const first = await sales.createLead({ input: { topic: 'SDK dup 1', lastName: 'Twin', email } });
+    const second = await sales.createLead({ input: { topic: 'SDK dup 2', lastName: 'Twin', email: email.toUpperCase() } });
+    expect(second.duplicates.map((d) => [d.lead.id, d.rule, d.score])).toEqual([[first.lead!.id, 'SAME_EMAIL', 1]]);
+
+    const refused = await sales.createLead({ input: { topic: 'SDK dup 3', lastName: 'Twin', email, duplicateCheck: 'FAIL' } });
+    expect(refused.lead).toBeNull();
+    const codes: UserErrorCode[] = refused.userErrors.map((e) => e.code);
+    expect(codes).toEqual(['DUPLICATE_RECORD']);
+
+    const ofFirst = await sales.leadDuplicates({ id: first.lead!.id });
+    expect(ofFirst.map((d) => d.lead.id)).toEqual([second.lead!.id]);
+    const probe = await sales.findDuplicateLeads({ input: { topic: 'probe', lastName: 'x', email } });
+    expect(probe.map((d) => d.lead.id).sort()).toEqual([first.lead!.id, second.lead!.id].sort());
+  });
+});
+
 describe('pagination helpers', () => {
   test('paginateLeads walks every page and yields each matching lead once', async () => {
     const tag = `page-${randomUUID().slice(0, 8)}`;

@@ -3,7 +3,7 @@
 import { expectTypeOf } from 'expect-type';
 import {
   assertOk, createLeadsClient, isOk, LeadsApiError, LeadsDocument, LeadsUserError, QualifyLeadsDocument, paginate,
-  type LeadsClientResult, type QualifyLeadsInput, type ResultOf, type UserErrorCode, type VariablesOf,
+  type DuplicateRule, type LeadsClientResult, type QualifyLeadsInput, type ResultOf, type UserErrorCode, type VariablesOf,
 } from '../src/index.js';
 
 declare const client: ReturnType<typeof createLeadsClient>;
@@ -84,6 +84,18 @@ export async function lifecycle() {
   for await (const entry of client.paginateLeadHistory({ leadId: 'a' })) {
     expectTypeOf(entry.changes[0]!.oldValue).toEqualTypeOf<string | null>();
   }
+}
+
+export async function duplicates() {
+  const created = await client.createLead({ input: { topic: 'T', lastName: 'L', duplicateCheck: 'FAIL' } });
+  expectTypeOf(created.duplicates[0]!.rule).toEqualTypeOf<DuplicateRule>();
+  expectTypeOf(created.duplicates[0]!.score).toEqualTypeOf<number>();
+  // @ts-expect-error -- not a DuplicateCheck
+  await client.createLead({ input: { topic: 'T', lastName: 'L', duplicateCheck: 'IGNORE' } });
+  const found = await client.findDuplicateLeads({ input: { topic: 'T', lastName: 'L' } });
+  expectTypeOf(found[0]!.lead.id).toEqualTypeOf<string>();
+  // @ts-expect-error -- a lead's duplicates need its id
+  await client.leadDuplicates({});
 }
 
 export function typedDocuments() {

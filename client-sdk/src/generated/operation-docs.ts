@@ -177,6 +177,17 @@ export interface OperationDocs {
    */
   disqualifyLead: unknown;
   /**
+   * The OPEN leads visible to the caller that a lead with these fields would duplicate, the best match first (at most 25): what createLead would report. Input that createLead would refuse is a top-level BAD_USER_INPUT. Every role; a PARTNER is matched against the leads it created only.
+   *
+   * GraphQL: `query findDuplicateLeads($input: CreateLeadInput!)` → `findDuplicateLeads: [DuplicateMatch!]!`.
+   *
+   * @param variables - `input` (CreateLeadInput!): The lead as it would be created.
+   * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers`
+   * @returns the `findDuplicateLeads` field: a list of `DuplicateMatch`.
+   * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
+   */
+  findDuplicateLeads: unknown;
+  /**
    * The lead with this id; null when it does not exist or the caller may not see it. Every role; a PARTNER sees the leads it created.
    *
    * GraphQL: `query lead($id: ID!)` → `lead: Lead`.
@@ -187,6 +198,17 @@ export interface OperationDocs {
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
    */
   lead: unknown;
+  /**
+   * The OPEN leads visible to the caller that this lead duplicates, the best match first (at most 25); the lead itself is never among them. Empty when the lead does not exist or is not visible. Every role; a PARTNER is matched against the leads it created only.
+   *
+   * GraphQL: `query leadDuplicates($id: ID!)` → `leadDuplicates: [DuplicateMatch!]!`.
+   *
+   * @param variables - `id` (ID!): The lead whose duplicates are wanted.
+   * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers`
+   * @returns the `leadDuplicates` field: a list of `DuplicateMatch`.
+   * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
+   */
+  leadDuplicates: unknown;
   /**
    * The lead with this id; null when it does not exist or the caller may not see it. Every role; a PARTNER sees the leads it created.
    *

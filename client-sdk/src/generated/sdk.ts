@@ -35,6 +35,8 @@ import * as Operations from './graphql.js';
 
 
 
+
+
 export type Requester<C = {}> = <R, V>(doc: DocumentNode, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
@@ -55,6 +57,12 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     currencies(variables?: Operations.CurrenciesQueryVariables, options?: C): Promise<Operations.CurrenciesQuery> {
       return requester<Operations.CurrenciesQuery, Operations.CurrenciesQueryVariables>(Operations.CurrenciesDocument, variables, options) as Promise<Operations.CurrenciesQuery>;
+    },
+    leadDuplicates(variables: Operations.LeadDuplicatesQueryVariables, options?: C): Promise<Operations.LeadDuplicatesQuery> {
+      return requester<Operations.LeadDuplicatesQuery, Operations.LeadDuplicatesQueryVariables>(Operations.LeadDuplicatesDocument, variables, options) as Promise<Operations.LeadDuplicatesQuery>;
+    },
+    findDuplicateLeads(variables: Operations.FindDuplicateLeadsQueryVariables, options?: C): Promise<Operations.FindDuplicateLeadsQuery> {
+      return requester<Operations.FindDuplicateLeadsQuery, Operations.FindDuplicateLeadsQueryVariables>(Operations.FindDuplicateLeadsDocument, variables, options) as Promise<Operations.FindDuplicateLeadsQuery>;
     },
     leadHistory(variables: Operations.LeadHistoryQueryVariables, options?: C): Promise<Operations.LeadHistoryQuery> {
       return requester<Operations.LeadHistoryQuery, Operations.LeadHistoryQueryVariables>(Operations.LeadHistoryDocument, variables, options) as Promise<Operations.LeadHistoryQuery>;
