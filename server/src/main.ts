@@ -18,8 +18,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     // Requests in flight get SHUTDOWN_TIMEOUT_MS to finish; whatever hangs after that, the
-    // process ends within seconds.
-    setTimeout(() => process.exit(code), (config?.shutdownTimeoutMs ?? 10_000) + 5_000).unref();
+    // process ends within seconds — with exit code 1, because that stop was not clean.
+    setTimeout(() => {
+      process.stderr.write(`shutdown on ${signal} did not finish in time; exiting anyway\n`);
+      process.exit(code || 1);
+    }, (config?.shutdownTimeoutMs ?? 10_000) + 5_000).unref();
     try {
       await app?.stop();
       await stopEmbedded?.();
