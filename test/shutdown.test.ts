@@ -136,3 +136,27 @@ test('on the embedded database, Ctrl-C (SIGINT to the whole process group) lets 
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }, 120_000);
+
+test('a request still running when SHUTDOWN_TIMEOUT_MS is over does not make a clean exit: the process ends with code 1', async () => {
+  const { databaseUrl, key, batches } = await arrange();
+  const service = await startService(databaseUrl, { RATE_LIMIT_PER_MINUTE: '0', COST_LIMIT_PER_MINUTE: '0', SHUTDOWN_TIMEOUT_MS: '300' });
+  const blocker = new Client({ connectionString: databaseUrl });
+  await blocker.connect();
+  await blocker.query('begin');
+  await blocker.query('select id from lead for update');
+  try {
+    const request = post(service.url, key, QUALIFY, { input: { leadIds: batches[0], currencyCode: 'USD' } }).catch((err: Error) => err);
+    await waitForLockWaiters(blocker, 1);
+    const signalledAt = Date.now();
+    service.child.kill('SIGTERM');
+    // The blocker outlives the grace period and the 5 s after it.
+    const code = await service.exited;
+    expect({ code, output: service.output() }).toEqual({ code: 1, output: expect.stringContaining('did not finish in time') });
+    expect(Date.now() - signalledAt).toBeLessThan(12_000);
+    await request;
+  } finally {
+    await blocker.query('rollback').catch(() => undefined);
+    await blocker.end();
+    if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGKILL');
+  }
+}, 60_000);
