@@ -132,6 +132,7 @@ const lifecycle: SchemaDocs = {
   'Mutation.disqualifyLead(input:)': 'The lead, the reason and an optional comment.',
   'Mutation.reactivateLead(input:)': 'The lead to reopen.',
   'Mutation.deleteLead(input:)': 'The lead to delete.',
+  'Mutation.mergeLeads(input:)': 'The target, its 1..3 sources, the fields to take from them, and whether to only try.',
   'QualifyLeadsInput.createAccount': 'Create an account from the company name when none is linked (default true); false never creates one.',
   'QualifyLeadsInput.createContact': 'Create a contact from the person when none is linked (default true); false never creates one.',
   'QualifyLeadsInput.createOpportunity': 'Create an opportunity (default true); false qualifies the lead without one.',
