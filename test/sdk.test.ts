@@ -143,6 +143,28 @@ describe('the lead journey through the SDK', () => {
     expect(trail).toEqual(expect.arrayContaining(['CREATED', 'DISQUALIFIED', 'REACTIVATED', 'STAKEHOLDER_ROLE_CHANGED', 'STAKEHOLDER_REMOVED']));
   });
 
+  test('merge a duplicate into a lead: typed winners, a dry run first, the source closed and pointing at the target', async () => {
+    const { lead: target } = await sales.createLead({ input: { topic: 'SDK merge target', lastName: 'Ng', email: 'ng@merge-target.example' } });
+    const { lead: source } = await sales.createLead({ input: { topic: 'SDK merge source', lastName: 'Ng', jobTitle: 'Buyer', email: 'ng@merge-source.example' } });
+    await sales.addNote({ input: { leadId: source!.id, text: 'Met at the fair' } });
+    const input = { targetId: target!.id, sourceIds: [source!.id], fieldWinners: [{ field: 'jobTitle', fromLeadId: source!.id }] };
+
+    const dry = await sales.mergeLeads({ input: { ...input, dryRun: true } });
+    expect(dry).toMatchObject({ dryRun: true, mergedLeadIds: [source!.id], movedNotes: 1, lead: { jobTitle: 'Buyer', version: 2 } });
+    expect((await sales.lead({ id: source!.id }))?.state).toBe('OPEN');
+
+    const merged = await sales.mergeLeads({ input });
+    if (!isOk(merged)) throw new Error(JSON.stringify(merged.userErrors));
+    expect(merged.lead).toMatchObject({ id: target!.id, email: 'ng@merge-target.example', jobTitle: 'Buyer', version: 2 });
+    expect(merged).toMatchObject({ dryRun: false, mergedLeadIds: [source!.id], movedNotes: 1, movedActivities: 0, movedStakeholders: 0 });
+    expect(await sales.lead({ id: source!.id })).toMatchObject({ state: 'DISQUALIFIED', statusReason: 'CANCELED' });
+
+    const again = await sales.mergeLeads({ input });
+    const codes: UserErrorCode[] = again.userErrors.map((e) => e.code);
+    expect(codes).toEqual(['LEAD_NOT_OPEN']);
+    expect(again.userErrors[0]!.field).toEqual(['input', 'sourceIds', '0']);
+  });
+
   test('notes and activities on the lead, read back through its timeline', async () => {
     const { lead } = await sales.createLead({ input: { topic: 'SDK timeline', lastName: 'Lin' } });
     const content = Buffer.from('call notes').toString('base64');

@@ -40,6 +40,7 @@ interface RecordFields {
   assignLeads: never;
   disqualifyLead: 'lead';
   reactivateLead: 'lead';
+  mergeLeads: 'lead';
   addStakeholder: 'stakeholder' | 'lead';
   updateStakeholderRole: 'stakeholder';
   removeStakeholder: 'removedStakeholderId';

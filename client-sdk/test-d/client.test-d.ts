@@ -158,6 +158,13 @@ export async function narrowing() {
   if (isOk(contact)) expectTypeOf(contact.contact.lastName).toEqualTypeOf<string>();
   const disqualified = await client.disqualifyLead({ input: { id: 'x' } });
   if (isOk(disqualified)) expectTypeOf(disqualified.lead.state).toEqualTypeOf<'OPEN' | 'QUALIFIED' | 'DISQUALIFIED'>();
+  const merged = await client.mergeLeads({ input: { targetId: 't', sourceIds: ['s'], fieldWinners: [{ field: 'email', fromLeadId: 's' }] } });
+  expectTypeOf(merged.mergedLeadIds).toEqualTypeOf<string[]>();
+  expectTypeOf(merged.movedNotes).toEqualTypeOf<number>();
+  expectTypeOf(merged.lead).toBeNullable();
+  if (isOk(merged)) expectTypeOf(merged.lead.version).toEqualTypeOf<number>();
+  // @ts-expect-error -- a field winner names the lead it takes the value from
+  await client.mergeLeads({ input: { targetId: 't', sourceIds: ['s'], fieldWinners: [{ field: 'email' }] } });
 
   expectTypeOf(new LeadsUserError([{ code: 'NOT_FOUND', message: 'm', field: null }]).code).toEqualTypeOf<UserErrorCode>();
 }

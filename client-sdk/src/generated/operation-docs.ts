@@ -265,6 +265,17 @@ export interface OperationDocs {
    */
   me: unknown;
   /**
+   * Folds 1..3 OPEN source leads into an OPEN target in one transaction: the target keeps its field values except those `fieldWinners` takes from a source, and receives the sources' notes (with attachments), activities and stakeholders (a contact the target already has keeps the target's role); each source becomes DISQUALIFIED/CANCELED with `mergedInto` = the target. Mergeable fields: topic, firstName, lastName, jobTitle, companyName, email, businessPhone, mobilePhone, website, address, industry, preferredContactMethod, source, rating, description, budget, purchaseTimeframe, purchaseProcess, budgetStatus, decisionMakerIdentified, existingAccount, existingContact. `dryRun` returns the merged lead as it would be and writes nothing. ADMIN and MANAGER: any leads; SALESPERSON: only leads it owns (the target and every source); PARTNER: top-level FORBIDDEN.
+   *
+   * GraphQL: `mutation mergeLeads($input: MergeLeadsInput!)` → `mergeLeads: MergeLeadsPayload!`.
+   *
+   * @param variables - `input` (MergeLeadsInput!): The target, its 1..3 sources, the fields to take from them, and whether to only try.
+   * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
+   * @returns the `MergeLeadsPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
+   * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
+   */
+  mergeLeads: unknown;
+  /**
    * The note with this id; null when it does not exist, and always for a PARTNER (it reads leads, not their timelines). Every role.
    *
    * GraphQL: `query note($id: ID!)` → `note: Note`.

@@ -37,6 +37,7 @@ import * as Operations from './graphql.js';
 
 
 
+
 export type Requester<C = {}> = <R, V>(doc: DocumentNode, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
@@ -105,6 +106,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     deleteLead(variables: Operations.DeleteLeadMutationVariables, options?: C): Promise<Operations.DeleteLeadMutation> {
       return requester<Operations.DeleteLeadMutation, Operations.DeleteLeadMutationVariables>(Operations.DeleteLeadDocument, variables, options) as Promise<Operations.DeleteLeadMutation>;
+    },
+    mergeLeads(variables: Operations.MergeLeadsMutationVariables, options?: C): Promise<Operations.MergeLeadsMutation> {
+      return requester<Operations.MergeLeadsMutation, Operations.MergeLeadsMutationVariables>(Operations.MergeLeadsDocument, variables, options) as Promise<Operations.MergeLeadsMutation>;
     },
     opportunity(variables: Operations.OpportunityQueryVariables, options?: C): Promise<Operations.OpportunityQuery> {
       return requester<Operations.OpportunityQuery, Operations.OpportunityQueryVariables>(Operations.OpportunityDocument, variables, options) as Promise<Operations.OpportunityQuery>;
