@@ -10,12 +10,34 @@ import { validateInput } from '../common/validation';
 import { User } from '../users/user.entity';
 import { decodeContent } from './attachment.content';
 import { Attachment } from './attachment.entity';
-import type { AddNoteInput, DeleteNoteInput, UpdateNoteInput } from './note.inputs';
+import type { AddNoteInput, AttachmentInput, DeleteNoteInput, UpdateNoteInput } from './note.inputs';
 import { refreshLeadActivity } from './lead-activity';
 import { Note } from './note.entity';
 import { lockOpenLead } from './timeline.access';
 
 export interface NoteResult { note: Note | null; userErrors: UserError[] }
+
+/**
+ * Adds a note by `author` (and its attachment, when given) to `lead`, with its NOTE_ADDED
+ * entry and the lead's lastActivityAt, to the unit of work of `em`: the caller's transaction
+ * holds the lead's row lock, has decided that the note may be added, and flushes.
+ */
+export function appendNote(em: EntityManager, author: User, lead: Lead, text: string, attachment?: AttachmentInput | null): Note {
+  const note = em.create(Note, { lead, text, author: em.getReference(User, author.id) });
+  const changes = [fieldChange('noteId', null, note.id), fieldChange('text', null, note.text)];
+  if (attachment) {
+    const { bytes, sha256 } = decodeContent(attachment.contentBase64);
+    const file = em.create(Attachment, {
+      note, lead, fileName: attachment.fileName, mimeType: attachment.mimeType,
+      sizeBytes: bytes.length, sha256, content: bytes, createdAt: note.createdAt,
+    });
+    changes.push(fieldChange('attachment', null, file.fileName));
+  }
+  recordAudit(em, { entityType: 'Lead', entityId: lead.id, action: 'NOTE_ADDED', actor: author, changes, at: note.createdAt });
+  // The lead's lastActivityAt is current under this lock, and a note added now is the newest.
+  lead.lastActivityAt = note.createdAt;
+  return note;
+}
 
 export class NoteService {
   constructor(private readonly em: EntityManager, private readonly actor: User) {}
@@ -33,20 +55,7 @@ export class NoteService {
     return this.em.transactional(async (em) => {
       const found = await lockOpenLead(em, actor, input.leadId, ['input', 'leadId']);
       if (found.error) return { note: null, userErrors: [found.error] };
-      const lead = found.lead;
-      const note = em.create(Note, { lead, text: input.text, author: em.getReference(User, actor.id) });
-      const changes = [fieldChange('noteId', null, note.id), fieldChange('text', null, note.text)];
-      if (input.attachment) {
-        const { bytes, sha256 } = decodeContent(input.attachment.contentBase64);
-        const attachment = em.create(Attachment, {
-          note, lead, fileName: input.attachment.fileName, mimeType: input.attachment.mimeType,
-          sizeBytes: bytes.length, sha256, content: bytes, createdAt: note.createdAt,
-        });
-        changes.push(fieldChange('attachment', null, attachment.fileName));
-      }
-      recordAudit(em, { entityType: 'Lead', entityId: lead.id, action: 'NOTE_ADDED', actor, changes, at: note.createdAt });
-      // The lead's lastActivityAt is current under this lock, and a note added now is the newest.
-      lead.lastActivityAt = note.createdAt;
+      const note = appendNote(em, actor, found.lead, input.text, input.attachment);
       await em.flush();
       return { note, userErrors: [] };
     });
