@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import { print, requireAll, withDatabase } from './admin.tools';
 import { Role } from './common/enums';
+import { formCommands } from './forms/form.commands';
 
 /**
  * The admin command line: users and API keys. `npm run admin -- --help` lists the commands,
@@ -15,7 +16,7 @@ const ROLES = Object.values(Role);
 export type CommandModule = (program: Command) => void;
 
 /** The feature command modules, registered after the users-and-keys commands. */
-const COMMAND_MODULES: CommandModule[] = [];
+const COMMAND_MODULES: CommandModule[] = [formCommands];
 
 /** The candidate within 3 edits of `word`, if any (a typo of a command). */
 function closest(word: string, candidates: string[]): string | undefined {

@@ -6,6 +6,7 @@ import { Migration20261201000000RateLimits } from './Migration20261201000000Rate
 import { Migration20261201120000IdempotencyResponseText } from './Migration20261201120000IdempotencyResponseText';
 import { Migration20261202000000WorkingALead } from './Migration20261202000000WorkingALead';
 import { Migration20261202120000Duplicates } from './Migration20261202120000Duplicates';
+import { Migration20261203000000WebForms } from './Migration20261203000000WebForms';
 
 /** The committed migrations, oldest first. A new one is added here as well as in this folder. */
 export const migrationsList: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201120000IdempotencyResponseText', class: Migration20261201120000IdempotencyResponseText },
   { name: 'Migration20261202000000WorkingALead', class: Migration20261202000000WorkingALead },
   { name: 'Migration20261202120000Duplicates', class: Migration20261202120000Duplicates },
+  { name: 'Migration20261203000000WebForms', class: Migration20261203000000WebForms },
 ];
