@@ -19,6 +19,10 @@ export interface Config {
   costLimitPerMinute: number;
   /** Requests without a valid key one client IP may make per minute (0: no limit). */
   authFailuresPerMinute: number;
+  /** Web-form posts (`POST /forms/…`, any key) one client network may make per minute (0: no limit). */
+  formPostsPerIpPerMinute: number;
+  /** Posts to one web form per minute, from all clients together (0: no limit). */
+  formPostsPerFormPerMinute: number;
   /** How long a verified API key is remembered, in milliseconds (0: every request looks it up). */
   apiKeyCacheMs: number;
   /** Database connection pool size. */
@@ -82,6 +86,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // 100 operations of the largest allowed cost a minute, or 1500 list pages of 25 leads.
       COST_LIMIT_PER_MINUTE: num({ default: 1_000_000 }),
       AUTH_FAILURES_PER_MINUTE: num({ default: 60 }),
+      // A person sends a form once; 20 a minute leaves room for an office behind one address.
+      FORM_POSTS_PER_IP_PER_MINUTE: num({ default: 20 }),
+      // A busy campaign form, and a cap on what one leaked form key can pour into the leads.
+      FORM_POSTS_PER_FORM_PER_MINUTE: num({ default: 300 }),
       API_KEY_CACHE_MS: num({ default: 5000 }),
       DB_POOL_MAX: num({ default: 10 }),
       DB_ACQUIRE_TIMEOUT_MS: num({ default: DEFAULT_DB_TIMEOUTS.acquireTimeoutMs }),
@@ -104,7 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.DATABASE_URL && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
     throw new Error('Invalid configuration:\n  DATABASE_URL: must be a postgres:// or postgresql:// URL');
   }
-  for (const name of ['RATE_LIMIT_PER_MINUTE', 'COST_LIMIT_PER_MINUTE', 'AUTH_FAILURES_PER_MINUTE', 'API_KEY_CACHE_MS'] as const) {
+  for (const name of ['RATE_LIMIT_PER_MINUTE', 'COST_LIMIT_PER_MINUTE', 'AUTH_FAILURES_PER_MINUTE', 'FORM_POSTS_PER_IP_PER_MINUTE',
+    'FORM_POSTS_PER_FORM_PER_MINUTE', 'API_KEY_CACHE_MS'] as const) {
     if (e[name] < 0 || !Number.isInteger(e[name])) throw new Error(`Invalid configuration:\n  ${name}: must be a whole number ≥ 0`);
   }
   for (const name of ['DB_ACQUIRE_TIMEOUT_MS', 'DB_STATEMENT_TIMEOUT_MS', 'DB_LOCK_TIMEOUT_MS', 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 'SHUTDOWN_TIMEOUT_MS'] as const) {
@@ -136,6 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     costLimitPerMinute: e.COST_LIMIT_PER_MINUTE,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    formPostsPerIpPerMinute: e.FORM_POSTS_PER_IP_PER_MINUTE,
+    formPostsPerFormPerMinute: e.FORM_POSTS_PER_FORM_PER_MINUTE,
     apiKeyCacheMs: e.API_KEY_CACHE_MS,
     dbPoolMax: e.DB_POOL_MAX,
     db: {

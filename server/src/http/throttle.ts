@@ -102,6 +102,10 @@ class Limit {
  * - `requests`: requests per verified API key, `RATE_LIMIT_PER_MINUTE`.
  * - `cost`: the estimated cost of the operations of a verified API key, `COST_LIMIT_PER_MINUTE`,
  *   spent once an operation is known to fit the per-operation limit and before it runs.
+ * - `formPostsPerIp`: posts to web forms per client network, whatever the key,
+ *   `FORM_POSTS_PER_IP_PER_MINUTE`, counted before the form key is looked up.
+ * - `formPostsPerForm`: posts to one web form from all clients, `FORM_POSTS_PER_FORM_PER_MINUTE`,
+ *   counted once the key has found its form and before the body is read.
  *
  * Counters live in PostgreSQL (rate-limiter-flexible's store), so that all replicas agree;
  * should the database fail, each process falls back to counting in memory.
@@ -110,15 +114,20 @@ export class Throttle {
   readonly unauthenticated: Limit;
   readonly requests: Limit;
   readonly cost: Limit;
+  readonly formPostsPerIp: Limit;
+  readonly formPostsPerForm: Limit;
 
   private constructor(config: Config, private readonly pool: Pool | null) {
     this.unauthenticated = new Limit('unauthenticated', config.authFailuresPerMinute, pool);
     this.requests = new Limit('requests', config.rateLimitPerMinute, pool);
     this.cost = new Limit('cost', config.costLimitPerMinute, pool);
+    this.formPostsPerIp = new Limit('form-ip', config.formPostsPerIpPerMinute, pool);
+    this.formPostsPerForm = new Limit('form', config.formPostsPerFormPerMinute, pool);
   }
 
   static create(config: Config, databaseUrl: string, log: Logger): Throttle {
-    const on = config.authFailuresPerMinute > 0 || config.rateLimitPerMinute > 0 || config.costLimitPerMinute > 0;
+    const on = [config.authFailuresPerMinute, config.rateLimitPerMinute, config.costLimitPerMinute,
+      config.formPostsPerIpPerMinute, config.formPostsPerFormPerMinute].some((points) => points > 0);
     if (!on) return new Throttle(config, null);
     // A pool of its own: counting must not wait behind the requests' own transactions.
     // Bounded like the requests' own pool: a database that does not answer sends the limiter to
@@ -141,6 +150,16 @@ export class Throttle {
   /** Counts a request without a valid key; throws THROTTLED once the client network is over. */
   async countUnauthenticated(ip: string | undefined): Promise<void> {
     await this.unauthenticated.consume(clientNetwork(ip));
+  }
+
+  /** Counts a post to a web form from this client network; throws THROTTLED once it is over. */
+  async countFormPost(ip: string | undefined): Promise<void> {
+    await this.formPostsPerIp.consume(clientNetwork(ip));
+  }
+
+  /** Counts a post to the web form `formId`; throws THROTTLED once the form is over. */
+  async countPostToForm(formId: string): Promise<void> {
+    await this.formPostsPerForm.consume(formId);
   }
 
   /** Express: one request of the verified key, with `RateLimit` headers on the answer. */
