@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { generateFormKey } from '../server/src/forms/form-keys';
+import { FormService } from '../server/src/forms/form.service';
 import { createLogger } from '../server/src/http/logging';
 import { freePort } from '../server/src/db/embedded';
 import { generateApiKey } from '../server/src/users/api-keys';
@@ -307,6 +309,11 @@ describe('no secrets in logs', () => {
     const t = await startTestServer({ app: { logger: createLogger('debug', sink) } });
     try {
       const made = generateApiKey().key;
+      const forms = new FormService(t.app.orm.em.fork());
+      const form = (await forms.createForm({ name: 'Logged', ownerEmail: 'sales@test.example' })).formKey;
+      const revokedForm = (await forms.createForm({ name: 'Revoked', ownerEmail: 'sales@test.example', redirectUrl: 'https://example.com/t' })).formKey;
+      await forms.revokeForm({ key: revokedForm });
+      const formKeys = [form, revokedForm, generateFormKey().key];
       const revoked = await t.createUser('MANAGER' as never);
       await t.db.query(`update api_key set revoked_at = now() where prefix = $1`, [revoked.key.split('_').slice(0, 2).join('_')]);
       for (const key of [t.users.admin.key, t.users.partner.key, made, revoked.key]) {
@@ -316,7 +323,31 @@ describe('no secrets in logs', () => {
         await fetch(t.url.replace(/\/graphql$/, '/attachments/00000000-0000-4000-8000-000000000000'), { headers: { authorization: `Bearer ${key}` } });
         await fetch(t.url.replace(/\/graphql$/, '/metrics'), { headers: { authorization: `Bearer ${key}` } });
       }
+      // A form's key is in its URL: valid and invalid posts, a revoked and a made-up key, other
+      // methods, other spellings of the path, and a fault of the service (logged at error, in full).
+      const base = t.url.replace(/\/graphql$/, '');
+      for (const key of formKeys) {
+        const send = (p: string, init: RequestInit = {}) => fetch(`${base}${p}`, { method: 'POST', ...init });
+        await send(`/forms/${key}`, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'lastName=Logged&email=l@log.example' });
+        await send(`/forms/${key}?x=1`, { headers: { 'content-type': 'application/json' }, body: '{"lastName": ""}' });
+        await send(`/forms/${key}`, { headers: { 'content-type': 'text/plain' }, body: 'x' });
+        await send(`/forms/${key}/`, { method: 'OPTIONS', headers: { origin: 'https://site.example', 'access-control-request-method': 'POST' } });
+        await send(`/FORMS/${key}`);
+        await send(`/forms/${key}/more`);
+      }
+      await t.db.query(`alter table web_form rename to web_form_away`);
+      try {
+        await fetch(`${base}/forms/${form}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"lastName":"L"}' });
+      } finally {
+        await t.db.query(`alter table web_form_away rename to web_form`);
+      }
       await new Promise((r) => setTimeout(r, 50));
+      expect(output).toContain('"url":"/forms/[redacted]"');
+      for (const key of formKeys) {
+        expect(output).not.toContain(key.slice(4));
+        expect(output).not.toContain(key.slice(4, 20)); // not even a part of the secret
+      }
+      expect(output).not.toMatch(/ldf_/);
       expect(output).toMatch(/"authorization":"\[redacted\]"/); // the lines are there, the keys are not
       for (const key of [t.users.admin.key, t.users.partner.key, made, revoked.key]) {
         expect(output).not.toContain(key);

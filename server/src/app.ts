@@ -9,6 +9,7 @@ import { initOrm } from './db/orm';
 import { authenticate } from './http/authenticate';
 import { crossOrigin } from './http/cors';
 import { errorHandler, notFoundHandler } from './http/errors';
+import { webForms } from './http/forms';
 import { jsonBody } from './http/body';
 import { createApollo, documentLimits, graphqlHandler } from './http/graphql';
 import { healthRoutes } from './http/health';
@@ -82,8 +83,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
   app.use('/graphql', routeLabel('/graphql'));
   app.use('/attachments', routeLabel('/attachments/:id'));
   app.use('/metrics', routeLabel('/metrics'));
+  app.use('/forms', routeLabel('/forms/:formKey'));
   // the Sandbox page, when Apollo itself would serve it: the one answer without a key, no CORS
   app.use('/graphql', landingPage(apollo, { embedsKey: !!opts.sandboxApiKey }));
+  // web-to-lead forms: the form key in the path is the credential; no CORS, no API key
+  app.use('/forms', webForms(orm, throttle));
   // 3. CORS for browser callers (preflights end here)
   app.use(['/graphql', '/attachments'], crossOrigin(config));
   // 4. authentication from the headers alone, with the per-client limit on failures

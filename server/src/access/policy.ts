@@ -81,6 +81,18 @@ export function mayOwnLeads(user: Pick<User, 'role'>): boolean {
   return user.role !== Role.PARTNER;
 }
 
+/**
+ * The leads a web-form submission is matched against, as an SQL predicate over the lead
+ * table's alias `alias`: all of them, whoever owns them. A form is no caller that reads
+ * anything (its sender learns nothing back); the person who sent it is the same person whoever
+ * works their lead, so an OPEN lead of theirs gets the submission as a note rather than a
+ * duplicate beside it. The note and the leads a form creates are in the name of its owner, who
+ * must be one who may own leads ({@link mayOwnLeads}).
+ */
+export function webFormMatchScope(_alias: string): { sql: string; params: unknown[] } {
+  return { sql: 'true', params: [] };
+}
+
 /** The source of a lead created without one: a PARTNER's leads come from the partner channel. */
 export function defaultLeadSource(actor: User): LeadSource | null {
   return actor.role === Role.PARTNER ? LeadSource.PARTNER : null;

@@ -17,6 +17,17 @@ export const REDACTED_PATHS = [
   'headers["idempotency-key"]', 'authorization', 'apiKey', 'sandboxApiKey',
 ];
 
+/**
+ * Path segments that are credentials: a web form's key (`/forms/<key>`). Matched in any case,
+ * since a path is logged whether or not it routes.
+ */
+const SECRET_PATH = /(\/forms\/)[^/?#]*/gi;
+
+/** A URL as it may be logged: credential path segments replaced by `[redacted]`. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_PATH, '$1[redacted]');
+}
+
 /** The service's logger: JSON lines, secrets redacted. */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
@@ -46,5 +57,13 @@ export function requestLogging(log: Logger): RequestHandler {
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
       err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
     autoLogging: { ignore: (req) => HEALTH_PATHS.includes((req.url ?? '').split('?')[0]) },
+    serializers: {
+      // Given pino's own serialization of the request (pino-http wraps this serializer).
+      req: (req: { url?: string; params?: Record<string, string> }) => {
+        if (req.url) req.url = redactUrl(req.url);
+        if (req.params && 'formKey' in req.params) req.params = { ...req.params, formKey: '[redacted]' };
+        return req;
+      },
+    },
   }) as unknown as RequestHandler;
 }

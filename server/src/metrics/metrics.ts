@@ -9,7 +9,7 @@ import { PUBLIC_CODES } from '../http/errors';
 import type { Context } from '../context';
 
 /** The routes, as labels; anything else is `unmatched`. */
-export const ROUTES = ['/graphql', '/attachments/:id', '/healthz', '/readyz', '/metrics'] as const;
+export const ROUTES = ['/graphql', '/attachments/:id', '/healthz', '/readyz', '/metrics', '/forms/:formKey'] as const;
 export type Route = (typeof ROUTES)[number];
 
 /** Marks the requests of a mounted path with its route label (case-sensitive routing: exact). */
