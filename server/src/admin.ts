@@ -5,7 +5,7 @@ import { Role } from './common/enums';
 import { formCommands } from './forms/form.commands';
 
 /**
- * The admin command line: users and API keys. `npm run admin -- --help` lists the commands,
+ * The admin command line: users, API keys and the features' own commands. `npm run admin -- --help` lists the commands,
  * `npm run admin -- <command> --help` a command's options. Every command prints one JSON object
  * on stdout; failures are one line on stderr and exit code 1.
  */
@@ -36,7 +36,7 @@ function closest(word: string, candidates: string[]): string | undefined {
 export function adminProgram(): Command {
   const program = new Command()
     .name('npm run admin --')
-    .description('Users and API keys of the leads service. Uses DATABASE_URL, or else the embedded PostgreSQL in DATA_DIR (.data), whether or not the service is running. Every command prints one JSON object.')
+    .description('Users, API keys and web forms of the leads service. Uses DATABASE_URL, or else the embedded PostgreSQL in DATA_DIR (.data), whether or not the service is running. Every command prints one JSON object.')
     .showHelpAfterError('(add --help for usage)')
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (str, write) => write(str) });
