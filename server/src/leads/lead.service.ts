@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { canGiveLeadsAway, canReadLead, canWriteLead, defaultLeadSource, mayOwnLeads, readsLeadsOnly } from '../access/policy';
+import { canReadLead, canWriteLead, defaultLeadSource, mayOwnLeads } from '../access/policy';
 import { Account } from '../accounts/account.entity';
 import { diffSnapshots, fieldChange, recordAudit } from '../audit/audit.service';
 import { Contact } from '../contacts/contact.entity';
@@ -8,10 +8,11 @@ import { Currency } from '../currencies/currency.entity';
 import { DuplicateCheck, LeadState, UserErrorCode } from '../common/enums';
 import { userError, type UserError } from '../common/errors';
 import { isUuid, normaliseId } from '../common/ids';
-import { normaliseAmount } from '../common/money';
 import { validateInput } from '../common/validation';
 import { User } from '../users/user.entity';
 import { lockLeadForWrite } from './lead.access';
+import { checkLeadReferences } from './lead.references';
+import { leadValues } from './lead.values';
 import { findDuplicates, lockDuplicateKeys, type DuplicateHit } from './lead.duplicates';
 import { recordLeadChange, versionConflict } from './lead.changes';
 import { leadSnapshot } from './lead.audit';
@@ -21,22 +22,6 @@ import type { AssignLeadsInput, CreateLeadInput, LeadFieldsInput, SetLeadStatusI
 export interface LeadResult { lead: Lead | null; userErrors: UserError[] }
 export interface CreateLeadResult extends LeadResult { duplicates: DuplicateHit[] }
 export interface LeadsResult { leads: Lead[]; userErrors: UserError[] }
-
-/** Trims text; blank optional text becomes null. `undefined` (not given) stays undefined. */
-function clean(v: string | null | undefined): string | null | undefined {
-  if (v === undefined || v === null) return v;
-  const t = v.trim();
-  return t === '' ? null : t;
-}
-
-const TEXT_FIELDS = [
-  'firstName', 'jobTitle', 'companyName', 'email', 'businessPhone', 'mobilePhone', 'website', 'description',
-] as const;
-const ENUM_FIELDS = ['industry', 'source', 'rating', 'purchaseTimeframe', 'purchaseProcess', 'budgetStatus'] as const;
-const ADDRESS_FIELDS = {
-  line1: 'addressLine1', line2: 'addressLine2', city: 'addressCity', stateOrProvince: 'addressStateOrProvince',
-  postalCode: 'addressPostalCode', country: 'addressCountry',
-} as const;
 
 /** The lead commands: each is one transaction, with its audit entry written inside it. */
 export class LeadService {
@@ -189,65 +174,16 @@ export class LeadService {
 
   /** Checks the ids and codes an input refers to; each unknown one is a userError. */
   private async resolveReferences(em: EntityManager, input: LeadFieldsInput, ownerId: string | undefined): Promise<UserError[]> {
-    const errors: UserError[] = [];
-    const actor = this.actor;
-    if (ownerId !== undefined && ownerId !== actor.id) {
-      if (!canGiveLeadsAway(actor)) {
-        errors.push(userError(UserErrorCode.FORBIDDEN, 'You may not make another user the owner; a manager can assign leads', ['input', 'ownerId']));
-      } else {
-        const owner = isUuid(ownerId) ? await em.findOne(User, ownerId) : null;
-        if (!owner) errors.push(userError(UserErrorCode.NOT_FOUND, 'User not found', ['input', 'ownerId']));
-        else if (!mayOwnLeads(owner)) {
-          errors.push(userError(UserErrorCode.VALIDATION, 'A PARTNER cannot own a lead it did not create', ['input', 'ownerId']));
-        }
-      }
-    }
-    const checks: [string | null | undefined, 'existingAccountId' | 'existingContactId', typeof Account | typeof Contact, string][] = [
-      [input.existingAccountId, 'existingAccountId', Account, 'Account'],
-      [input.existingContactId, 'existingContactId', Contact, 'Contact'],
-    ];
-    for (const [id, field, entity, name] of checks) {
-      if (id == null) continue;
-      const visible = !readsLeadsOnly(actor) && isUuid(id) && (await em.count(entity, { id })) > 0;
-      if (!visible) errors.push(userError(UserErrorCode.NOT_FOUND, `${name} not found`, ['input', field]));
-    }
-    if (input.budget) {
-      const currency = await em.findOne(Currency, input.budget.currencyCode);
-      if (!currency) {
-        errors.push(userError(UserErrorCode.UNKNOWN_CURRENCY, `Unknown currency ${input.budget.currencyCode}; see the currencies query`,
-          ['input', 'budget', 'currencyCode']));
-      }
-    }
-    return errors;
+    return (await checkLeadReferences(em, this.actor, [{ input, ownerId, path: ['input'] }]))[0];
   }
 
-  /** Copies the given optional fields onto the lead; null clears, undefined leaves alone. */
+  /** Copies the given optional fields onto the lead (see {@link leadValues}); null clears, undefined leaves alone. */
   private apply(em: EntityManager, lead: Lead, input: LeadFieldsInput): void {
-    for (const f of TEXT_FIELDS) {
-      const v = clean(input[f]);
-      if (v !== undefined) lead[f] = v;
-    }
-    for (const f of ENUM_FIELDS) {
-      if (input[f] !== undefined) (lead as unknown as Record<string, unknown>)[f] = input[f];
-    }
-    if (input.preferredContactMethod != null) lead.preferredContactMethod = input.preferredContactMethod;
-    if (input.decisionMakerIdentified != null) lead.decisionMakerIdentified = input.decisionMakerIdentified;
-    if (input.address !== undefined) {
-      for (const [k, column] of Object.entries(ADDRESS_FIELDS)) {
-        const v = input.address === null ? null : clean(input.address[k as keyof typeof ADDRESS_FIELDS]);
-        if (v !== undefined) lead[column] = v;
-      }
-    }
-    if (input.budget !== undefined) {
-      lead.budgetAmount = input.budget ? normaliseAmount(input.budget.amount) : null;
-      lead.budgetCurrency = input.budget ? em.getReference(Currency, input.budget.currencyCode, { wrapped: true }) : null;
-    }
-    if (input.existingAccountId !== undefined) {
-      lead.existingAccount = input.existingAccountId ? em.getReference(Account, input.existingAccountId, { wrapped: true }) : null;
-    }
-    if (input.existingContactId !== undefined) {
-      lead.existingContact = input.existingContactId ? em.getReference(Contact, input.existingContactId, { wrapped: true }) : null;
-    }
-    if (input.ownerId != null) lead.owner = em.getReference(User, input.ownerId, { wrapped: true });
+    const { budgetCurrency, existingAccount, existingContact, owner, ...plain } = leadValues(input);
+    Object.assign(lead, plain);
+    if (budgetCurrency !== undefined) lead.budgetCurrency = budgetCurrency ? em.getReference(Currency, budgetCurrency.code, { wrapped: true }) : null;
+    if (existingAccount !== undefined) lead.existingAccount = existingAccount ? em.getReference(Account, existingAccount.id, { wrapped: true }) : null;
+    if (existingContact !== undefined) lead.existingContact = existingContact ? em.getReference(Contact, existingContact.id, { wrapped: true }) : null;
+    if (owner) lead.owner = em.getReference(User, owner.id, { wrapped: true });
   }
 }
