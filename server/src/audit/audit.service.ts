@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { batch, insertRecords } from '../db/bulk';
+import { batch, insertRecords, type InsertBatch } from '../db/bulk';
 import { User } from '../users/user.entity';
 import { AuditEntry, FieldChange } from './audit-entry.entity';
 
@@ -41,13 +41,18 @@ export function recordAudit(em: EntityManager, entry: AuditInput): AuditEntry {
   return audit;
 }
 
+/** Audit entries as rows for {@link insertRecords}, so that a bulk command can write them in the statement that writes its records. */
+export function auditBatch(entries: AuditInput[]): InsertBatch {
+  return batch(AuditEntry, entries.map((e) => ({
+    id: randomUUID(), entityType: e.entityType, entityId: e.entityId, action: e.action, actor: e.actor ? e.actor.id : null,
+    changes: e.changes, at: e.at ?? new Date(),
+  })));
+}
+
 /**
  * The set-based variant of {@link recordAudit} for bulk commands: writes all `entries` now, in
  * one INSERT in the transaction of `em`, without creating entities.
  */
 export async function recordAudits(em: EntityManager, entries: AuditInput[]): Promise<void> {
-  await insertRecords(em, batch(AuditEntry, entries.map((e) => ({
-    id: randomUUID(), entityType: e.entityType, entityId: e.entityId, action: e.action, actor: e.actor ? e.actor.id : null,
-    changes: e.changes, at: e.at ?? new Date(),
-  }))));
+  await insertRecords(em, auditBatch(entries));
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldChange } from '../audit/audit-entry.entity';
-import { recordAudit, recordAudits } from '../audit/audit.service';
+import { recordAudit, recordAudits, type AuditInput } from '../audit/audit.service';
 import { UserErrorCode } from '../common/enums';
 import { userError, type UserError } from '../common/errors';
 import { recordset, sqlNames, type EntityRecord } from '../db/bulk';
@@ -40,6 +40,16 @@ export interface LeadStep {
  * of leads. The caller holds the leads' row locks. Returns each lead's new version.
  */
 export async function recordLeadChanges(em: EntityManager, actor: User, action: string, at: Date, steps: LeadStep[]): Promise<Map<string, number>> {
+  const versions = await updateLeads(em, at, steps);
+  await recordAudits(em, leadChangeAudits(actor, action, at, steps));
+  return versions;
+}
+
+/**
+ * The UPDATE of {@link recordLeadChanges} alone, for a command that writes the audit entries
+ * ({@link leadChangeAudits}) in a statement of its own choosing, with other rows.
+ */
+export async function updateLeads(em: EntityManager, at: Date, steps: LeadStep[]): Promise<Map<string, number>> {
   if (!steps.length) return new Map();
   const props = ['id', 'updatedAt', ...Object.keys(steps[0].set)] as (keyof Lead & string)[];
   const t = sqlNames(em, Lead);
@@ -49,6 +59,10 @@ export async function recordLeadChanges(em: EntityManager, actor: User, action: 
     `update ${t.table} l set ${version} = l.${version} + 1, ${props.slice(1).map((p) => `${t.column(p)} = m.${t.column(p)}`).join(', ')}
      from ${m.sql} where l.${id} = m.${id}
      returning l.${id} as id, l.${version} as version`);
-  await recordAudits(em, steps.map((s) => ({ entityType: 'Lead', entityId: s.lead.id, action, actor, changes: s.changes, at })));
   return new Map(rows.map((r) => [r.id, r.version]));
+}
+
+/** The audit entries of {@link recordLeadChanges}: one per step. */
+export function leadChangeAudits(actor: User, action: string, at: Date, steps: LeadStep[]): AuditInput[] {
+  return steps.map((s) => ({ entityType: 'Lead', entityId: s.lead.id, action, actor, changes: s.changes, at }));
 }
