@@ -84,11 +84,25 @@ export async function findDuplicates(
   return rows.map((r) => ({ leadId: r.id, rule: r.rule, score: Math.round(Number(r.score) * 1000) / 1000 }));
 }
 
+/** The first key of the two-key advisory locks of {@link lockDuplicateKeys}: a constant of this project's own. */
+export const DUPLICATE_LOCK_SPACE = 1_279_607_108;
+
+/**
+ * The number of advisory locks duplicate keys are spread over. Keys share a lock when their
+ * hashes fall in one bucket, which only makes two unrelated creates wait for each other; the
+ * bound is what lets an import of 5,000 rows (up to 15,000 keys) lock them all: PostgreSQL's
+ * lock table has room for `max_locks_per_transaction` × `max_connections` locks in all (6,400
+ * by default), and an advisory lock per key would run it out of shared memory.
+ */
+export const DUPLICATE_LOCK_BUCKETS = 1024;
+
 /**
  * Serialises the creation of leads that share an email or a phone key, until the transaction
  * ends: a second create of the same person waits for the first to commit and then sees it, so
- * that two racing creates with duplicateCheck FAIL never both succeed. One statement; locks are
- * taken in one order (by key hash), so that two callers never deadlock.
+ * that two racing creates with duplicateCheck FAIL never both succeed, and two racing imports
+ * of the same people create each lead once. One statement, whatever the number of candidates;
+ * the locks are taken in one order (by bucket), so that two callers never deadlock. Two-key
+ * locks, whose space is apart from the one-key locks of migrations and qualifyLeads.
  */
 export async function lockDuplicateKeys(em: EntityManager, candidates: DuplicateCandidate[]): Promise<void> {
   const keys = new Set<string>();
@@ -99,9 +113,9 @@ export async function lockDuplicateKeys(em: EntityManager, candidates: Duplicate
   }
   if (!keys.size) return;
   await readRows(em, `
-    select pg_advisory_xact_lock(h) from (
-      select distinct hashtextextended('lead-duplicate:' || k, 0) as h from unnest(?::text[]) k
-    ) keys order by h`, [[...keys]]);
+    select pg_advisory_xact_lock(${DUPLICATE_LOCK_SPACE}, b) from (
+      select distinct hashtext('lead-duplicate:' || k) & ${DUPLICATE_LOCK_BUCKETS - 1} as b from unnest(?::text[]) k
+    ) keys order by b`, [[...keys]]);
 }
 
 /** The duplicates as the schema shows them, each with its lead's row, read in one statement. */
