@@ -53,6 +53,7 @@ interface RecordFields {
   deleteNote: 'deletedNoteId';
   createContact: 'contact';
   qualifyLeads: never;
+  importLeads: never;
 }
 
 type Root<K extends keyof Sdk> = RootField<Awaited<ReturnType<Sdk[K]>>>;

@@ -20,6 +20,7 @@ import { DateTimeScalar } from './common/scalars';
 import { ContactResolver } from './contacts/contact.resolver';
 import { CurrencyResolver } from './currencies/currency.resolver';
 import { DuplicatesResolver } from './leads/duplicates.resolver';
+import { LeadImportResolver } from './leads/import.resolver';
 import { LeadResolver } from './leads/lead.resolver';
 import { LeadLifecycleResolver } from './leads/lifecycle.resolver';
 import { OpportunityResolver } from './opportunities/opportunity.resolver';
@@ -32,7 +33,7 @@ import { UserResolver } from './users/user.resolver';
 /** Every resolver class; a feature adds its resolver here. */
 export const resolvers: NonEmptyArray<Function> = [
   UserResolver, CurrencyResolver, LeadResolver, ContactResolver, AccountResolver,
-  LeadLifecycleResolver, DuplicatesResolver,
+  LeadLifecycleResolver, DuplicatesResolver, LeadImportResolver,
   StakeholderResolver, LeadStakeholdersResolver,
   OpportunityResolver,
   AuditEntryResolver, LeadHistoryResolver,

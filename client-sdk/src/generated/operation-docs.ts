@@ -188,6 +188,17 @@ export interface OperationDocs {
    */
   findDuplicateLeads: unknown;
   /**
+   * Imports 1..5000 rows of createLead input in one transaction: with matchOn EMAIL (the default) a row whose email matches an OPEN lead the caller may read is skipped, updated or created anyway, by onMatch; every other valid row creates a lead. One result per row, in order; allOrNone and dryRun as in qualifyLeads. Every role: ADMIN and MANAGER may update any matched lead and name any owner; a SALESPERSON updates only the leads it owns (FORBIDDEN for that row); a PARTNER imports as it creates — its own leads, source PARTNER by default, matched only against the leads it created (and it updates none).
+   *
+   * GraphQL: `mutation importLeads($input: ImportLeadsInput!)` → `importLeads: ImportLeadsPayload!`.
+   *
+   * @param variables - `input` (ImportLeadsInput!): Leads to import: each row is a createLead input; one result per row, in order.
+   * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
+   * @returns the `ImportLeadsPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
+   * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
+   */
+  importLeads: unknown;
+  /**
    * The lead with this id; null when it does not exist or the caller may not see it. Every role; a PARTNER sees the leads it created.
    *
    * GraphQL: `query lead($id: ID!)` → `lead: Lead`.

@@ -38,6 +38,7 @@ import * as Operations from './graphql.js';
 
 
 
+
 export type Requester<C = {}> = <R, V>(doc: DocumentNode, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
@@ -70,6 +71,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     auditEntries(variables: Operations.AuditEntriesQueryVariables, options?: C): Promise<Operations.AuditEntriesQuery> {
       return requester<Operations.AuditEntriesQuery, Operations.AuditEntriesQueryVariables>(Operations.AuditEntriesDocument, variables, options) as Promise<Operations.AuditEntriesQuery>;
+    },
+    importLeads(variables: Operations.ImportLeadsMutationVariables, options?: C): Promise<Operations.ImportLeadsMutation> {
+      return requester<Operations.ImportLeadsMutation, Operations.ImportLeadsMutationVariables>(Operations.ImportLeadsDocument, variables, options) as Promise<Operations.ImportLeadsMutation>;
     },
     me(variables?: Operations.MeQueryVariables, options?: C): Promise<Operations.MeQuery> {
       return requester<Operations.MeQuery, Operations.MeQueryVariables>(Operations.MeDocument, variables, options) as Promise<Operations.MeQuery>;

@@ -197,6 +197,30 @@ export const ENUM_DOCS: Record<string, EnumDoc> = {
       FAIL: 'Create nothing when there is a duplicate: DUPLICATE_RECORD, with the duplicates in the payload.',
     },
   },
+  ImportMatch: {
+    description: 'How importLeads looks for a lead that a row already is.',
+    values: {
+      EMAIL: "The row's email, ignoring case, against the OPEN leads the caller may read (the default).",
+      NONE: 'No matching: every valid row creates a lead.',
+    },
+  },
+  ImportOnMatch: {
+    description: 'What importLeads does with a row that matches an existing lead.',
+    values: {
+      SKIP: 'Leave the lead alone; the row is SKIPPED (the default).',
+      UPDATE: "Overwrite the lead's fields with the row's non-null ones; the row is UPDATED.",
+      CREATE: 'Create a new lead anyway; the row is CREATED.',
+    },
+  },
+  ImportAction: {
+    description: 'What importLeads did (or, with dryRun, would do) with one row.',
+    values: {
+      CREATED: 'A new lead was created from the row.',
+      UPDATED: "The row's non-null fields were written to the lead it matched.",
+      SKIPPED: 'The row matched a lead, which was left alone.',
+      FAILED: 'Nothing was written for the row; its userErrors say why.',
+    },
+  },
 };
 
 /** `registerEnumType`'s options for enum `name`: its description and each value's. */

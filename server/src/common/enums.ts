@@ -62,6 +62,9 @@ export enum LeadOrderField {
 export enum OrderDirection { ASC = 'ASC', DESC = 'DESC' }
 export enum DuplicateRule { SAME_EMAIL = 'SAME_EMAIL', SAME_PHONE = 'SAME_PHONE', SIMILAR_NAME_AND_COMPANY = 'SIMILAR_NAME_AND_COMPANY' }
 export enum DuplicateCheck { OFF = 'OFF', WARN = 'WARN', FAIL = 'FAIL' }
+export enum ImportMatch { EMAIL = 'EMAIL', NONE = 'NONE' }
+export enum ImportOnMatch { SKIP = 'SKIP', UPDATE = 'UPDATE', CREATE = 'CREATE' }
+export enum ImportAction { CREATED = 'CREATED', UPDATED = 'UPDATED', SKIPPED = 'SKIPPED', FAILED = 'FAILED' }
 export enum UserErrorCode {
   VALIDATION = 'VALIDATION', NOT_FOUND = 'NOT_FOUND', FORBIDDEN = 'FORBIDDEN', LEAD_NOT_OPEN = 'LEAD_NOT_OPEN',
   LEAD_NOT_CLOSED = 'LEAD_NOT_CLOSED', VERSION_CONFLICT = 'VERSION_CONFLICT', DUPLICATE_STAKEHOLDER = 'DUPLICATE_STAKEHOLDER',
@@ -73,6 +76,6 @@ const enums = {
   LeadState, LeadStatusReason, DisqualifyReason, LeadSource, LeadRating, PreferredContactMethod, PurchaseTimeframe,
   PurchaseProcess, BudgetStatus, StakeholderRole, Industry, Role, ActivityKind, ActivityDirection, ActivityStatus,
   OpportunityState, SalesStage, DuplicateHandling, TimelineKind, LeadOrderField, OrderDirection, UserErrorCode,
-  DuplicateRule, DuplicateCheck,
+  DuplicateRule, DuplicateCheck, ImportMatch, ImportOnMatch, ImportAction,
 };
 for (const [name, enumObj] of Object.entries(enums)) registerEnumType(enumObj, { name });

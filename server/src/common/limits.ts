@@ -37,6 +37,8 @@ export const FIELD_WEIGHTS: Record<string, number> = {
 /** Ids one qualifyLeads call may name, and ids any other list argument may name. */
 export const MAX_QUALIFY_IDS = 1000;
 export const MAX_ID_LIST = 100;
+/** Rows one importLeads call may hold. */
+export const MAX_IMPORT_ROWS = 5000;
 
 /**
  * A list argument over its limit is refused as a whole, like `first: 1000`: a top-level
