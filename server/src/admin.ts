@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { print, requireAll, withDatabase } from './admin.tools';
 import { Role } from './common/enums';
 import { formCommands } from './forms/form.commands';
+import { importCommand } from './leads/import.command';
 
 /**
  * The admin command line: users, API keys and the features' own commands. `npm run admin -- --help` lists the commands,
@@ -16,7 +17,7 @@ const ROLES = Object.values(Role);
 export type CommandModule = (program: Command) => void;
 
 /** The feature command modules, registered after the users-and-keys commands. */
-const COMMAND_MODULES: CommandModule[] = [formCommands];
+const COMMAND_MODULES: CommandModule[] = [formCommands, importCommand];
 
 /** The candidate within 3 edits of `word`, if any (a typo of a command). */
 function closest(word: string, candidates: string[]): string | undefined {

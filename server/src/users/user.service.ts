@@ -124,7 +124,8 @@ export class UserService {
     return found ? found.user.getEntity() : null;
   }
 
-  private async findByEmail(em: EntityManager, email: string): Promise<User> {
+  /** The user with this email, ignoring case; an error naming the email when there is none. */
+  async findByEmail(em: EntityManager, email: string): Promise<User> {
     const rows = await em.execute<{ id: string }[]>(
       'select id from app_user where lower(email) = lower(?)', [email.trim()]);
     if (rows.length === 0) throw new Error(`no user with email ${email}`);
