@@ -98,6 +98,17 @@ export async function duplicates() {
   await client.leadDuplicates({});
 }
 
+export async function importing() {
+  const imported = await client.importLeads({ input: { rows: [{ topic: 'T', lastName: 'L', email: 'a@b.example' }], onMatch: 'UPDATE', matchOn: 'EMAIL', dryRun: true } });
+  expectTypeOf(imported.results[0]!.action).toEqualTypeOf<'CREATED' | 'UPDATED' | 'SKIPPED' | 'FAILED'>();
+  expectTypeOf(imported.results[0]!.lead).toEqualTypeOf<{ id: string; topic: string; fullName: string; email: string | null; version: number } | null>();
+  expectTypeOf(imported.createdCount).toEqualTypeOf<number>();
+  // @ts-expect-error -- not an ImportOnMatch
+  await client.importLeads({ input: { rows: [], onMatch: 'MERGE' } });
+  // @ts-expect-error -- a row needs its lastName, as createLead's input does
+  await client.importLeads({ input: { rows: [{ topic: 'T' }] } });
+}
+
 export function typedDocuments() {
   // What Apollo Client / urql infer from the exported documents.
   expectTypeOf<ResultOf<typeof LeadsDocument>['leads']['totalCount']>().toEqualTypeOf<number>();
