@@ -1,4 +1,3 @@
-import { IsBoolean, IsEnum, IsOptional } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
 import { ImportMatch, ImportOnMatch } from '../common/enums';
 import { MAX_IMPORT_ROWS } from '../common/limits';
@@ -11,21 +10,18 @@ export class ImportLeadsInput {
   @Field(() => [CreateLeadInput], { description: `1..${MAX_IMPORT_ROWS} rows, each validated as createLead's input (errors name ["input","rows","<index>", …]); duplicateCheck is ignored: matchOn and onMatch say what happens to a row that is already a lead. Fewer or more rows is a top-level BAD_USER_INPUT.` })
   rows!: CreateLeadInput[];
 
-  // The options are nullable with defaults, as the contract spells them; an explicit null means the default.
+  // The options are nullable with defaults, as the contract spells them; an explicit null means
+  // the default (see `importOptions`). GraphQL's types are their only rule.
   @Field(() => ImportMatch, { nullable: true, defaultValue: ImportMatch.EMAIL, description: 'How a row is matched to a lead it already is (default EMAIL).' })
-  @IsOptional() @IsEnum(ImportMatch)
   matchOn?: ImportMatch | null;
 
   @Field(() => ImportOnMatch, { nullable: true, defaultValue: ImportOnMatch.SKIP, description: 'What happens to a row that matches a lead (default SKIP).' })
-  @IsOptional() @IsEnum(ImportOnMatch)
   onMatch?: ImportOnMatch | null;
 
   @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Report what would happen; write nothing.' })
-  @IsOptional() @IsBoolean()
   dryRun?: boolean | null;
 
   @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'When any row fails, nothing is written and every result says why.' })
-  @IsOptional() @IsBoolean()
   allOrNone?: boolean | null;
 }
 
