@@ -192,7 +192,7 @@ export interface OperationDocs {
    *
    * GraphQL: `mutation importLeads($input: ImportLeadsInput!)` → `importLeads: ImportLeadsPayload!`.
    *
-   * @param variables - `input` (ImportLeadsInput!): Leads to import: each row is a createLead input; one result per row, in order.
+   * @param variables - `input` (ImportLeadsInput!): The rows, how they are matched to leads and what a match does, and whether to only try or to import all or none.
    * @param options - this call's `signal`, `timeoutMs`, `retry`, `headers` and `idempotencyKey` (without one a mutation is sent once, never retried)
    * @returns the `ImportLeadsPayload`. Business-rule failures are its `userErrors` (nothing was written); `isOk(result)` narrows a result without them to its record, non-null.
    * @throws {LeadsApiError} for top-level errors (authentication, role, limits) and transport failures.
