@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { DEFAULT_DB_TIMEOUTS, loadConfig } from '../server/src/config';
 import { generateFormKey } from '../server/src/forms/form-keys';
 import { FormService, type CreatedForm } from '../server/src/forms/form.service';
+import { DUPLICATE_LOCK_BUCKETS, DUPLICATE_LOCK_SPACE } from '../server/src/leads/lead.duplicates';
 import { startTestServer, type TestServer, type TestUser } from './support/server';
 
 const run = promisify(execFile);
@@ -355,7 +356,8 @@ describe('limits', () => {
     // Another transaction holds the lock that submissions of this email take: past lock_timeout, a 503.
     await t.db.query('begin');
     try {
-      await t.db.query(`select pg_advisory_xact_lock(hashtextextended('lead-duplicate:' || $1, 0))`, [`email:${address}`]);
+      await t.db.query(`select pg_advisory_xact_lock($1, hashtext('lead-duplicate:' || $2) & $3)`,
+        [DUPLICATE_LOCK_SPACE, `email:${address}`, DUPLICATE_LOCK_BUCKETS - 1]);
       const res = await post(t, form.formKey, { lastName: 'Waits', email: address }, from('192.0.2.77'));
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
