@@ -10,8 +10,8 @@ export class ImportLeadsInput {
   @Field(() => [CreateLeadInput], { description: `1..${MAX_IMPORT_ROWS} rows, each validated as createLead's input (errors name ["input","rows","<index>", …]); duplicateCheck is ignored: matchOn and onMatch say what happens to a row that is already a lead. Fewer or more rows is a top-level BAD_USER_INPUT.` })
   rows!: CreateLeadInput[];
 
-  // The options are nullable with defaults, as the contract spells them; an explicit null means
-  // the default (see `importOptions`). GraphQL's types are their only rule.
+  // The options are nullable with defaults, as the API reference spells them; an explicit null
+  // means the default (see `importOptions`). GraphQL's types are their only rule.
   @Field(() => ImportMatch, { nullable: true, defaultValue: ImportMatch.EMAIL, description: 'How a row is matched to a lead it already is (default EMAIL).' })
   matchOn?: ImportMatch | null;
 
@@ -25,7 +25,7 @@ export class ImportLeadsInput {
   allOrNone?: boolean | null;
 }
 
-/** The options of an import with every one settled: absent or null means the contract's default. */
+/** The options of an import with every one settled: absent or null means the default. */
 export interface ImportOptions { matchOn: ImportMatch; onMatch: ImportOnMatch; dryRun: boolean; allOrNone: boolean }
 
 export function importOptions(input: Omit<ImportLeadsInput, 'rows'>): ImportOptions {
