@@ -37,7 +37,7 @@ function closest(word: string, candidates: string[]): string | undefined {
 export function adminProgram(): Command {
   const program = new Command()
     .name('npm run admin --')
-    .description('Users, API keys and web forms of the leads service. Uses DATABASE_URL, or else the embedded PostgreSQL in DATA_DIR (.data), whether or not the service is running. Every command prints one JSON object.')
+    .description('Users, API keys, web forms and lead imports of the leads service. Uses DATABASE_URL, or else the embedded PostgreSQL in DATA_DIR (.data), whether or not the service is running. Every command prints one JSON object.')
     .showHelpAfterError('(add --help for usage)')
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (str, write) => write(str) });
