@@ -183,7 +183,7 @@ describe('admin command line', () => {
       [['users:list', '--role', 'KING'], /--role must be one of/],
       [['key:create', '--email', 'nobody@test.example'], /no user/],
       [['key:revoke', '--prefix', 'lds_nothing'], /no API key/],
-      [['frobnicate'], /^error: unknown command 'frobnicate'; the commands are user:create, key:create, key:revoke, users:list, keys:list, form:create, form:revoke, forms:list\n/],
+      [['frobnicate'], /^error: unknown command 'frobnicate'; the commands are user:create, key:create, key:revoke, users:list, keys:list, form:create, form:revoke, forms:list, leads:import\n/],
       [['user:creat'], /did you mean user:create\?/],
     ];
     for (const [args, message] of cases) {
