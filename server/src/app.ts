@@ -56,7 +56,7 @@ export interface App {
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config } = opts;
   const log = opts.logger ?? createLogger(config.logLevel);
-  const orm = await initOrm({ databaseUrl: opts.databaseUrl, poolMax: config.dbPoolMax, onQuery: opts.onQuery, timeouts: config.db, log });
+  const orm = await initOrm({ databaseUrl: opts.databaseUrl, replicaUrls: config.databaseReplicaUrls, poolMax: config.dbPoolMax, onQuery: opts.onQuery, timeouts: config.db, log });
   const schema = await createSchema();
   const app = express();
   const httpServer = http.createServer(app);

@@ -7,6 +7,10 @@ export interface Config {
   host: string;
   /** A PostgreSQL connection URL; when absent the service runs an embedded PostgreSQL. */
   databaseUrl?: string;
+  /** Streaming replicas of `databaseUrl` that GraphQL queries may read from (see db/replicas.ts); empty: none. */
+  databaseReplicaUrls: string[];
+  /** After a caller's mutation, how long its queries still read from the primary, in milliseconds (0: not at all). */
+  replicaReadAfterWriteMs: number;
   nodeEnv: 'development' | 'test' | 'production';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where the embedded PostgreSQL keeps its cluster and the first admin key. */
@@ -63,6 +67,20 @@ export const DEVELOPMENT_ORIGINS = [
   'https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com',
 ];
 
+function isPostgresUrl(u: string): boolean {
+  if (!/^postgres(ql)?:\/\//.test(u)) return false;
+  try {
+    return new URL(u).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** A URL as it may appear in an error message: without its password. */
+function redacted(u: string): string {
+  return u.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:*****@');
+}
+
 /**
  * Parses `env` into a {@link Config}. A missing or malformed variable stops the process with a
  * message naming it, rather than surfacing later as an obscure failure.
@@ -74,6 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       PORT: port({ default: 4000, desc: 'HTTP port' }),
       HOST: host({ default: '127.0.0.1', desc: 'interface to listen on (0.0.0.0 in a container)' }),
       DATABASE_URL: url({ default: undefined, desc: 'postgres://user:pass@host:5432/db' }),
+      DATABASE_REPLICA_URLS: str({ default: undefined, desc: 'comma-separated postgres:// URLs of streaming replicas of DATABASE_URL' }),
+      // Replication lag is normally well under a second: 5 s covers it with room to spare.
+      REPLICA_READ_AFTER_WRITE_MS: num({ default: 5000 }),
       NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
       LOG_LEVEL: str({
         choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -112,8 +133,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.DATABASE_URL && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
     throw new Error('Invalid configuration:\n  DATABASE_URL: must be a postgres:// or postgresql:// URL');
   }
+  const replicaUrls = (e.DATABASE_REPLICA_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  for (const u of replicaUrls) {
+    if (!isPostgresUrl(u)) {
+      throw new Error(`Invalid configuration:\n  DATABASE_REPLICA_URLS: "${redacted(u)}" is not a postgres:// or postgresql:// URL`);
+    }
+  }
+  if (replicaUrls.length > 0 && !e.DATABASE_URL) {
+    throw new Error('Invalid configuration:\n  DATABASE_REPLICA_URLS: needs DATABASE_URL (the embedded PostgreSQL has no replicas)');
+  }
   for (const name of ['RATE_LIMIT_PER_MINUTE', 'COST_LIMIT_PER_MINUTE', 'AUTH_FAILURES_PER_MINUTE', 'FORM_POSTS_PER_IP_PER_MINUTE',
-    'FORM_POSTS_PER_FORM_PER_MINUTE', 'API_KEY_CACHE_MS'] as const) {
+    'FORM_POSTS_PER_FORM_PER_MINUTE', 'API_KEY_CACHE_MS', 'REPLICA_READ_AFTER_WRITE_MS'] as const) {
     if (e[name] < 0 || !Number.isInteger(e[name])) throw new Error(`Invalid configuration:\n  ${name}: must be a whole number ≥ 0`);
   }
   for (const name of ['DB_ACQUIRE_TIMEOUT_MS', 'DB_STATEMENT_TIMEOUT_MS', 'DB_LOCK_TIMEOUT_MS', 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 'SHUTDOWN_TIMEOUT_MS'] as const) {
@@ -138,6 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL || undefined,
+    databaseReplicaUrls: replicaUrls,
+    replicaReadAfterWriteMs: e.REPLICA_READ_AFTER_WRITE_MS,
     nodeEnv,
     logLevel: e.LOG_LEVEL as Config['logLevel'],
     dataDir: path.resolve(e.DATA_DIR),

@@ -7,6 +7,12 @@ import { DEFAULT_DB_TIMEOUTS, type DbTimeouts } from '../config';
 
 export interface OrmOptions {
   databaseUrl: string;
+  /**
+   * Streaming replicas of `databaseUrl`: MikroORM's read connections, each with a pool of
+   * `poolMax` and the same bounds as the primary's. Only reads that db/replicas.ts routes there
+   * use them; everything else, the ORM's own finds included, stays on the primary.
+   */
+  replicaUrls?: string[];
   poolMax?: number;
   /** Receives every SQL statement; tests count statements through it. */
   onQuery?: (sql: string) => void;
@@ -18,6 +24,26 @@ export interface OrmOptions {
 
 export function ormConfig(opts: OrmOptions): Options {
   const t = opts.timeouts ?? DEFAULT_DB_TIMEOUTS;
+  const pool = { min: 0, max: opts.poolMax ?? 10 };
+  // A request waits a bounded time for a connection, and a connection's statements, lock waits
+  // and idle transactions are bounded by the server (sent in the startup packet of every
+  // connection): past any of them the request fails fast as a 503 instead of holding the pool.
+  const driverOptions = {
+    // knex writes its warnings with console.log: plain text among the JSON log lines.
+    log: {
+      warn: (message: unknown) => opts.log?.warn({ knex: String(message) }, 'database driver warning'),
+      error: (message: unknown) => opts.log?.warn({ knex: String(message) }, 'database driver error'),
+      deprecate: () => undefined,
+      debug: () => undefined,
+    },
+    acquireConnectionTimeout: t.acquireTimeoutMs,
+    connection: {
+      statement_timeout: t.statementTimeoutMs,
+      lock_timeout: t.lockTimeoutMs,
+      idle_in_transaction_session_timeout: t.idleInTransactionTimeoutMs,
+      connectionTimeoutMillis: t.acquireTimeoutMs,
+    },
+  };
   return {
     clientUrl: opts.databaseUrl,
     entities,
@@ -30,26 +56,13 @@ export function ormConfig(opts: OrmOptions): Options {
     batchSize: 1000,
     forceUtcTimezone: true,
     allowGlobalContext: false,
-    pool: { min: 0, max: opts.poolMax ?? 10 },
-    // A request waits a bounded time for a connection, and a connection's statements, lock waits
-    // and idle transactions are bounded by the server (sent in the startup packet of every
-    // connection): past any of them the request fails fast as a 503 instead of holding the pool.
-    driverOptions: {
-      // knex writes its warnings with console.log: plain text among the JSON log lines.
-      log: {
-        warn: (message: unknown) => opts.log?.warn({ knex: String(message) }, 'database driver warning'),
-        error: (message: unknown) => opts.log?.warn({ knex: String(message) }, 'database driver error'),
-        deprecate: () => undefined,
-        debug: () => undefined,
-      },
-      acquireConnectionTimeout: t.acquireTimeoutMs,
-      connection: {
-        statement_timeout: t.statementTimeoutMs,
-        lock_timeout: t.lockTimeoutMs,
-        idle_in_transaction_session_timeout: t.idleInTransactionTimeoutMs,
-        connectionTimeoutMillis: t.acquireTimeoutMs,
-      },
-    },
+    pool,
+    driverOptions,
+    // A replica has the primary's pool size and the same bounds on every connection. Reads go to
+    // one only when asked for by name (em.getConnection('read'), see db/replicas.ts): the ORM's
+    // own finds, the API key lookup among them, read from the primary.
+    replicas: (opts.replicaUrls ?? []).map((clientUrl, i) => ({ name: `replica-${i + 1}`, clientUrl, pool, driverOptions })),
+    preferReadReplicas: false,
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
     debug: opts.onQuery ? ['query'] : false,
     // Plain text, so that whoever counts statements can match them.
