@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-
-/** The ORM connection's query runner, which logs every statement (tests count them there). */
-interface LoggingConnection {
-  executeQuery<R>(query: string, run: () => Promise<R>, context?: object): Promise<R>;
-}
+import { replicaFailed, replicaFor, type ReadConnection } from '../db/replicas';
 
 const names = new Map<string, string>();
 
@@ -24,13 +20,31 @@ function statementName(sql: string): string {
  * every request (planning a page of leads with its related rows cost as much as running it).
  * Parameters are bound, never inlined into the text; a list is one array parameter
  * (`= any(?::uuid[])`), so that its length does not make another statement.
+ *
+ * It joins the transaction of `em` when there is one. Otherwise it may read from a streaming
+ * replica (db/replicas.ts decides); a replica that cannot serve leaves the read to the primary.
  */
 export async function readRows<T = Record<string, unknown>>(em: EntityManager, sql: string, params: readonly unknown[] = []): Promise<T[]> {
-  const connection = em.getConnection() as unknown as LoggingConnection;
+  const replica = replicaFor(em);
+  if (replica) {
+    try {
+      return await run<T>(replica, sql, params);
+    } catch (err) {
+      if (!replicaFailed(em, replica, err)) throw err;
+    }
+  }
+  return run<T>(em.getConnection() as unknown as ReadConnection, sql, params, em.getTransactionContext());
+}
+
+/**
+ * One read on `connection`, through its query runner, which logs every statement (tests count
+ * them there). A statement's name is the same on every connection: node-postgres prepares it
+ * once per pooled client, whichever server that client is connected to.
+ */
+async function run<T>(connection: ReadConnection, sql: string, params: readonly unknown[], trx?: unknown): Promise<T[]> {
   return connection.executeQuery(sql, async () => {
-    const query = em.getKnex().raw(sql, params as never[]).options({ name: statementName(sql) });
-    const trx = em.getTransactionContext();
-    if (trx) query.transacting(trx);
+    const query = connection.getKnex().raw(sql, params as never[]).options({ name: statementName(sql) });
+    if (trx) query.transacting(trx as never);
     const res = (await query) as { rows: T[] };
     return res.rows;
   }, { query: sql, params });

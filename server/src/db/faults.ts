@@ -17,6 +17,19 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+/** The SQLSTATE of a PostgreSQL error, as raised or wrapped (by the ORM, GraphQL or a `cause`). */
+export function sqlStateOf(err: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  let e = err as Record<string, unknown> | null | undefined;
+  while (e && typeof e === 'object' && !seen.has(e)) {
+    seen.add(e);
+    // Five characters with a digit: not a Node error code such as EPIPE.
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && /\d/.test(e.code)) return e.code;
+    e = (e.originalError ?? e.previous ?? e.cause) as Record<string, unknown> | undefined;
+  }
+  return undefined;
+}
+
 /** SQLSTATEs of a database that cannot serve now (https://www.postgresql.org/docs/current/errcodes-appendix.html). */
 const UNAVAILABLE_SQLSTATES = new Set([
   '57014', // query_canceled: statement_timeout

@@ -17,6 +17,7 @@ import type { Metrics } from '../metrics/metrics';
 import type { AuthenticatedRequest } from './authenticate';
 import { formatError, HttpError } from './errors';
 import { RETRY_AFTER_SECONDS } from '../db/faults';
+import { replicaReadsPlugin } from '../db/replicas';
 import type { Throttle } from './throttle';
 
 
@@ -118,6 +119,8 @@ export async function createApollo(opts: GraphqlOptions): Promise<ApolloServer<C
         }
       }),
       idempotencyPlugin(schema),
+      // Which requests may read from a replica: only with replicas, so that without them a request pays nothing.
+      ...(config.databaseReplicaUrls.length > 0 ? [replicaReadsPlugin(config.replicaReadAfterWriteMs)] : []),
       opts.metrics.plugin(schema),
       requestIdPlugin,
       unavailablePlugin,
