@@ -627,7 +627,8 @@ function startServer(bins: Binaries, dir: string, port: number, runAs: RunAs | u
       const text = String(d);
       log(text.trim());
       if (!settled) output += text;
-      if (!settled && output.includes('database system is ready to accept connections')) {
+      // A standby (hot standby) says "ready to accept read-only connections".
+      if (!settled && /database system is ready to accept (read-only )?connections/.test(output)) {
         settled = true;
         clearTimeout(timer);
         output = '';
@@ -667,6 +668,35 @@ function stopAtExit(child: ChildProcess, databaseDir: string): void {
       }
     });
   }
+}
+
+/** A PostgreSQL server on a cluster of the caller's own (see {@link embeddedServers}). */
+export interface ClusterServers {
+  /** The user the servers run as, under root; none otherwise. A cluster's files must be this user's. */
+  runAs?: { uid: number; gid: number; name: string };
+  /** Starts `postgres` on the cluster in `dir`, a primary or a standby, once it accepts connections. */
+  start(dir: string, port: number, log?: (line: string) => void): Promise<{ stop(): Promise<void> }>;
+}
+
+/**
+ * Runs servers as {@link startEmbeddedPostgres} runs its own (the packaged build, as the
+ * unprivileged user under root, stopped if this process exits), on clusters that the caller
+ * makes and keeps itself: no ownership, password or relocation, and the folder must be one the
+ * server's user can reach. For tools that build clusters of their own, such as a streaming
+ * replica made from a base backup.
+ */
+export async function embeddedServers(): Promise<ClusterServers> {
+  const runAs = isRoot() ? postgresUser() : undefined;
+  const packaged = await packagedBinaries();
+  const bins = runAs ? reachableBinaries(packaged, runAs) : packaged;
+  return {
+    runAs,
+    async start(dir, port, log = () => undefined) {
+      const child = await startServer(bins, path.resolve(dir), port, runAs, log);
+      stopAtExit(child, path.resolve(dir));
+      return { stop: () => stopServer(child) };
+    },
+  };
 }
 
 /**
