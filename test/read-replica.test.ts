@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { Role } from '../server/src/common/enums';
 import { readRows } from '../server/src/common/sql';
+import { loadConfig } from '../server/src/config';
 import { ensureDatabase } from '../server/src/db/database';
 import { initOrm } from '../server/src/db/orm';
 import { UserService } from '../server/src/users/user.service';
@@ -79,6 +80,18 @@ afterAll(async () => {
   await db?.end().catch(() => undefined);
   await pair?.destroy();
 }, 60_000);
+
+test('DATABASE_REPLICA_URLS and REPLICA_READ_AFTER_WRITE_MS are checked at start', () => {
+  const primary = 'postgres://u:p@db.example:5432/leads';
+  expect(loadConfig({ DATABASE_URL: primary })).toMatchObject({ databaseReplicaUrls: [], replicaReadAfterWriteMs: 5000 });
+  expect(loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: ' postgres://u:p@r1.example/leads, postgresql://u:p@r2.example:5433/leads ', REPLICA_READ_AFTER_WRITE_MS: '0' }))
+    .toMatchObject({ databaseReplicaUrls: ['postgres://u:p@r1.example/leads', 'postgresql://u:p@r2.example:5433/leads'], replicaReadAfterWriteMs: 0 });
+  // The message names the variable and never shows a password.
+  expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: 'mysql://u:secret@r1.example/leads' }))
+    .toThrow(/DATABASE_REPLICA_URLS: "mysql:\/\/u:\*\*\*\*\*@r1.example\/leads" is not a postgres/);
+  expect(() => loadConfig({ DATABASE_REPLICA_URLS: 'postgres://u:p@r1.example/leads' })).toThrow(/DATABASE_REPLICA_URLS: needs DATABASE_URL/);
+  expect(() => loadConfig({ DATABASE_URL: primary, REPLICA_READ_AFTER_WRITE_MS: '-1' })).toThrow(/REPLICA_READ_AFTER_WRITE_MS/);
+});
 
 test('the replica streams from the primary, and its connections have the bounds of the primary\'s', async () => {
   const [standby] = await pair!.onReplica<{ recovering: boolean; status: string }>('postgres',
