@@ -4,6 +4,7 @@ import { readRows } from '../server/src/common/sql';
 import { loadConfig } from '../server/src/config';
 import { ensureDatabase } from '../server/src/db/database';
 import { initOrm } from '../server/src/db/orm';
+import { replicaFailed, type ReadConnection } from '../server/src/db/replicas';
 import { UserService } from '../server/src/users/user.service';
 import { post, startService, stopService, type Service } from './support/service';
 import { startStreamingPair, type StreamingPair } from './support/streaming-replica';
@@ -91,6 +92,20 @@ test('DATABASE_REPLICA_URLS and REPLICA_READ_AFTER_WRITE_MS are checked at start
     .toThrow(/DATABASE_REPLICA_URLS: "mysql:\/\/u:\*\*\*\*\*@r1.example\/leads" is not a postgres/);
   expect(() => loadConfig({ DATABASE_REPLICA_URLS: 'postgres://u:p@r1.example/leads' })).toThrow(/DATABASE_REPLICA_URLS: needs DATABASE_URL/);
   expect(() => loadConfig({ DATABASE_URL: primary, REPLICA_READ_AFTER_WRITE_MS: '-1' })).toThrow(/REPLICA_READ_AFTER_WRITE_MS/);
+});
+
+test('which failures of a replica leave the read to the primary', () => {
+  const em = {} as Parameters<typeof replicaFailed>[0];
+  const replica = {} as ReadConnection;
+  const failure = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
+  // Unreachable, refusing, shutting down, refusing the login, no such database: the replica's fault.
+  for (const code of ['ECONNREFUSED', '57P01', '57P03', '08006', '28P01', '3D000']) expect([code, replicaFailed(em, replica, failure(code))]).toEqual([code, true]);
+  // Wrapped as the ORM wraps it.
+  expect(replicaFailed(em, replica, Object.assign(new Error('wrapped'), { previous: failure('ECONNRESET') }))).toBe(true);
+  // A read cancelled in a conflict with recovery: the primary has no such conflict.
+  expect(replicaFailed(em, replica, failure('40001', 'canceling statement due to conflict with recovery'))).toBe(true);
+  // A statement or lock timeout would be met on the primary too; a bad statement is a bug: neither runs again.
+  for (const code of ['57014', '55P03', '42601', '42P01']) expect([code, replicaFailed(em, replica, failure(code))]).toEqual([code, false]);
 });
 
 test('the replica streams from the primary, and its connections have the bounds of the primary\'s', async () => {
