@@ -10,11 +10,11 @@ import { userError, type UserError } from '../common/errors';
 import { isUuid, normaliseId } from '../common/ids';
 import { validateInput } from '../common/validation';
 import { User } from '../users/user.entity';
-import { lockLeadForWrite } from './lead.access';
+import { lockOpenLeadForChange } from './lead.access';
 import { checkLeadReferences } from './lead.references';
 import { leadValues } from './lead.values';
 import { findDuplicates, lockDuplicateKeys, type DuplicateHit } from './lead.duplicates';
-import { recordLeadChange, versionConflict } from './lead.changes';
+import { recordLeadChange } from './lead.changes';
 import { leadSnapshot } from './lead.audit';
 import { Lead } from './lead.entity';
 import type { AssignLeadsInput, CreateLeadInput, LeadFieldsInput, SetLeadStatusInput, UpdateLeadInput } from './lead.inputs';
@@ -75,15 +75,9 @@ export class LeadService {
     if (errors.length) return { lead: null, userErrors: errors };
     const actor = this.actor;
     return this.em.transactional(async (em) => {
-      const found = await lockLeadForWrite(em, actor, input.id, ['input', 'id']);
+      const found = await lockOpenLeadForChange(em, actor, input.id, input.expectedVersion, 'changing it');
       if (found.error) return { lead: null, userErrors: [found.error] };
       const lead = found.lead;
-      const conflict = versionConflict(lead, input.expectedVersion);
-      if (conflict) return { lead: null, userErrors: [conflict] };
-      if (lead.state !== LeadState.OPEN) {
-        return { lead: null, userErrors: [userError(UserErrorCode.LEAD_NOT_OPEN,
-          `The lead is ${lead.state}; reactivate it before changing it`, ['input', 'id'])] };
-      }
       const refs = await this.resolveReferences(em, input, input.ownerId ?? undefined);
       if (refs.length) return { lead: null, userErrors: refs };
       const before = leadSnapshot(lead);
@@ -109,15 +103,9 @@ export class LeadService {
     if (errors.length) return { lead: null, userErrors: errors };
     const actor = this.actor;
     return this.em.transactional(async (em) => {
-      const found = await lockLeadForWrite(em, actor, input.id, ['input', 'id']);
+      const found = await lockOpenLeadForChange(em, actor, input.id, input.expectedVersion, 'changing its status');
       if (found.error) return { lead: null, userErrors: [found.error] };
       const lead = found.lead;
-      const conflict = versionConflict(lead, input.expectedVersion);
-      if (conflict) return { lead: null, userErrors: [conflict] };
-      if (lead.state !== LeadState.OPEN) {
-        return { lead: null, userErrors: [userError(UserErrorCode.LEAD_NOT_OPEN,
-          `The lead is ${lead.state}; reactivate it before changing its status`, ['input', 'id'])] };
-      }
       if (lead.statusReason === input.statusReason) return { lead, userErrors: [] };
       const old = lead.statusReason;
       lead.statusReason = input.statusReason;
