@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { isURL } from 'class-validator';
 import { mayOwnLeads } from '../access/policy';
 import { isUuid } from '../common/ids';
-import { User } from '../users/user.entity';
+import { UserService } from '../users/user.service';
 import { formActionPath, generateFormKey, hashFormKey } from './form-keys';
 import { WebForm } from './web-form.entity';
 
@@ -57,7 +57,7 @@ export class FormService {
     if (bad) problems.push(bad);
     if (problems.length) throw new Error(problems.join('; '));
     return this.em.transactional(async (em) => {
-      const owner = await findUserByEmail(em, input.ownerEmail);
+      const owner = await new UserService(em).findByEmail(em, input.ownerEmail);
       if (!mayOwnLeads(owner)) {
         throw new Error(`${owner.email} is a ${owner.role}, who may not own leads that others send; give the form a user who may own leads`);
       }
@@ -90,10 +90,4 @@ export class FormService {
       { populate: ['owner'], orderBy: { createdAt: 'asc', id: 'asc' } });
     return forms.map((f) => listed(f, f.owner.getEntity().email));
   }
-}
-
-async function findUserByEmail(em: EntityManager, email: string): Promise<User> {
-  const rows = await em.execute<{ id: string }[]>('select id from app_user where lower(email) = lower(?)', [email.trim()]);
-  if (rows.length === 0) throw new Error(`no user with email ${email.trim()}`);
-  return em.findOneOrFail(User, rows[0].id);
 }
