@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { webFormMatchScope } from '../access/policy';
 import { DuplicateCheck, LeadSource } from '../common/enums';
 import { validateInput } from '../common/validation';
-import { lockDuplicateKeys } from '../leads/lead.duplicates';
+import { exactKeys, lockDuplicateKeys, openLeadsByEmail } from '../leads/lead.duplicates';
 import { Lead } from '../leads/lead.entity';
 import { CreateLeadInput } from '../leads/lead.inputs';
 import { LeadService } from '../leads/lead.service';
@@ -87,12 +87,8 @@ export async function receiveSubmission(em: EntityManager, form: ReceivingForm, 
     const owner = await tx.findOneOrFail(User, form.ownerId);
     if (input.email) {
       await lockDuplicateKeys(tx, [{ email: input.email }]);
-      const scope = webFormMatchScope('l');
-      // The literal state and `email is not null` let the planner use lead_open_email_idx.
-      const [match] = await tx.execute<{ id: string }[]>(
-        `select l.id from lead l
-          where lower(l.email) = lower(?) and l.email is not null and l.state = 'OPEN' and ${scope.sql}
-          order by l.created_at, l.id limit 1 for update`, [input.email, ...scope.params]);
+      const email = exactKeys(input).email!;
+      const match = (await openLeadsByEmail(tx, [email], webFormMatchScope('l'), true)).get(email);
       if (match) {
         const lead = await tx.findOneOrFail(Lead, match.id, { refresh: true });
         appendNote(tx, owner, lead, submissionNote(form, submission));

@@ -4,15 +4,14 @@ import { canWriteLead, defaultLeadSource, leadVisibility } from '../access/polic
 import { auditBatch, diffSnapshots, type AuditInput } from '../audit/audit.service';
 import { ImportAction, ImportMatch, ImportOnMatch, LeadState, LeadStatusReason, PreferredContactMethod, UserErrorCode } from '../common/enums';
 import { userError, type UserError } from '../common/errors';
-import { readRows } from '../common/sql';
 import { validateInput } from '../common/validation';
-import { batch, insertRecords, newRecord, sqlNames } from '../db/bulk';
+import { batch, insertRecords, newRecord } from '../db/bulk';
 import type { User } from '../users/user.entity';
 import { importOptions, type ImportLeadsInput, type ImportOptions } from './import.inputs';
 import { ImportLeadResult, ImportLeadsPayload } from './import.payloads';
 import { leadSnapshot } from './lead.audit';
 import { leadChangeAudits, updateLeads, type LeadStep } from './lead.changes';
-import { exactKeys, lockDuplicateKeys } from './lead.duplicates';
+import { exactKeys, lockDuplicateKeys, openLeadsByEmail } from './lead.duplicates';
 import { Lead } from './lead.entity';
 import type { CreateLeadInput } from './lead.inputs';
 import { leadRows } from './lead.queries';
@@ -129,22 +128,9 @@ export class ImportService {
   private async matches(em: EntityManager, rows: CreateLeadInput[], lock: boolean): Promise<Map<string, Target>> {
     const emails = [...new Set(rows.map((r) => exactKeys(r).email).filter((e): e is string => e !== null))];
     const found = new Map<string, Target>();
-    if (!emails.length) return found;
-    const t = sqlNames(em, Lead);
-    const visible = leadVisibility(this.actor, 'l');
-    // The literal state = 'OPEN' is what lets the planner use the partial index.
-    const read = await readRows<Record<string, unknown> & { matchKey: string }>(em, `
-      select ${leadRows.columns(em, 'l')}, lower(l.${t.column('email')}) as "matchKey" from ${t.table} l
-       where lower(l.${t.column('email')}) = any(?::text[]) and l.${t.column('email')} is not null and l.${t.column('state')} = 'OPEN'
-         and ${visible.sql}
-       order by l.${t.column('id')}${lock ? ' for update' : ''}`,
-    [emails, ...visible.params]);
-    const leads = leadRows.finish(em, read) as unknown as (Record<string, unknown> & { matchKey: string; createdAt: Date; id: string })[];
-    leads.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
-    for (const row of leads) {
-      if (found.has(row.matchKey)) continue;
-      const stored = newRecord(em, Lead, row);
-      found.set(row.matchKey, { stored, lead: newRecord(em, Lead, stored), touched: false });
+    for (const [email, row] of await openLeadsByEmail(em, emails, leadVisibility(this.actor, 'l'), lock)) {
+      const stored = newRecord(em, Lead, row as unknown as Record<string, unknown>);
+      found.set(email, { stored, lead: newRecord(em, Lead, stored), touched: false });
     }
     return found;
   }

@@ -6,6 +6,7 @@ import type { User } from '../users/user.entity';
 import type { Lead } from './lead.entity';
 import { DuplicateMatch } from './lead.payloads';
 import { leadRows } from './lead.queries';
+import type { Row } from '../common/rows';
 
 /** The fields of a lead (saved or not) that the duplicate rules compare. */
 export interface DuplicateCandidate {
@@ -116,6 +117,33 @@ export async function lockDuplicateKeys(em: EntityManager, candidates: Duplicate
     select pg_advisory_xact_lock(${DUPLICATE_LOCK_SPACE}, b) from (
       select distinct hashtext('lead-duplicate:' || k) & ${DUPLICATE_LOCK_BUCKETS - 1} as b from unnest(?::text[]) k
     ) keys order by b`, [[...keys]]);
+}
+
+/**
+ * The lead each email belongs to: among the OPEN leads within `scope` (an access-policy
+ * predicate over the alias `l`) whose email is one of `emails` (keys of {@link exactKeys}), the
+ * oldest, then the lowest id. One statement, served by `lead_open_email_idx`. With `lock`, every
+ * matching lead is locked FOR UPDATE in id order, so that a command racing the caller is neither
+ * lost nor deadlocked; a lead closed meanwhile drops out. Keyed by email in lower case.
+ */
+export async function openLeadsByEmail(
+  em: EntityManager, emails: string[], scope: { sql: string; params: unknown[] }, lock: boolean,
+): Promise<Map<string, Row<Lead>>> {
+  const found = new Map<string, Row<Lead>>();
+  if (!emails.length) return found;
+  // The literal state = 'OPEN' and `email is not null` are what let the planner use the partial index.
+  const read = await readRows<Record<string, unknown>>(em, `
+    select ${leadRows.columns(em, 'l')}, lower(l.email) as "matchKey" from lead l
+     where lower(l.email) = any(?::text[]) and l.email is not null and l.state = 'OPEN' and ${scope.sql}
+     order by l.id${lock ? ' for update' : ''}`,
+  [emails, ...scope.params]);
+  const leads = leadRows.finish(em, read);
+  leads.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+  for (const row of leads) {
+    const key = String((row as Record<string, unknown>).matchKey);
+    if (!found.has(key)) found.set(key, row);
+  }
+  return found;
 }
 
 /** The duplicates as the schema shows them, each with its lead's row, read in one statement. */
