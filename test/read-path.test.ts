@@ -1,4 +1,6 @@
+import 'reflect-metadata';
 import { Role } from '../server/src/common/enums';
+import { leadRows } from '../server/src/leads/lead.queries';
 import { dataStatements, startTestServer, type TestServer, type TestUser } from './support/server';
 
 /**
@@ -119,6 +121,29 @@ test('a listed lead reads exactly as the same lead looked up alone', async () =>
   expect(nodes[0].timeline.nodes.map((n: any) => n.__typename)).toEqual(['Note', 'Activity']);
 });
 
+test('relations asked for their ids alone, and relations a lead does not have, read as when the lead is looked up alone', async () => {
+  const bare = await s.createUser(Role.SALESPERSON);
+  await s.db.query(`insert into lead (id, topic, last_name, owner_id, created_by_id, created_at, updated_at)
+    values (gen_random_uuid(), 'Bare lead', 'Bare', $1, $1, now(), now())`, [bare.id]);
+  const IDS = `id owner { id } account { id } contact { id account { id } } existingAccount { id } existingContact { id }
+    qualifyingOpportunity { id } stakeholders { id contact { id account { id } } }`;
+  for (const owner of [ten, bare]) {
+    const { nodes } = await list(owner, 10, IDS);
+    for (const listed of nodes) {
+      const alone = await s.gql(`query($id: ID!) { lead(id: $id) { ${IDS} } }`, { id: listed.id });
+      expect(alone.errors).toBeUndefined();
+      expect(listed).toEqual(alone.data.lead);
+    }
+    if (owner === bare) {
+      expect(nodes).toEqual([{ id: nodes[0].id, owner: { id: bare.id }, account: null, contact: null, existingAccount: null,
+        existingContact: null, qualifyingOpportunity: null, stakeholders: [] }]);
+    } else {
+      expect(nodes[0].account.id).toEqual(expect.any(String));
+      expect(nodes[0].stakeholders[0].contact.account.id).toEqual(expect.any(String));
+    }
+  }
+});
+
 test('a PARTNER listing leads reads no stakeholders or records around them, in as few statements', async () => {
   const partner = s.users.partner;
   await s.db.query(`update lead set created_by_id = $1 where owner_id = $2`, [partner.id, ten.id]);
@@ -134,4 +159,19 @@ test('a PARTNER listing leads reads no stakeholders or records around them, in a
   } finally {
     await s.db.query(`update lead set created_by_id = owner_id where owner_id = $1`, [ten.id]);
   }
+});
+
+test('a prefetched row of more values than a PostgreSQL function takes is built in parts, in order', async () => {
+  const em = s.app.orm.em.fork();
+  const lead = await s.db.query(`select id, topic from lead where owner_id = $1 limit 1`, [ten.id]);
+  const props = leadRows.selectedProps(em);
+  const extra = Array.from({ length: 120 - props.length }, (_, i) => `${i}`);
+  const sql = leadRows.jsonArray(em, 'l', extra);
+  expect(sql).toContain('||');
+  const { rows } = await s.db.query(`select ${sql} as v from lead l where l.id = $1`, [lead.rows[0].id]);
+  const values: unknown[] = rows[0].v;
+  expect(values).toHaveLength(120);
+  expect(values[props.indexOf('id')]).toBe(lead.rows[0].id);
+  expect(values[props.indexOf('topic')]).toBe(lead.rows[0].topic);
+  expect(values.slice(props.length)).toEqual(extra.map(Number));
 });

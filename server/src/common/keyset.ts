@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badUserInput } from './errors';
 import { cursorValueFits, decodeCursor, isoInstant, toConnection, type ConnectionShape, type CursorValue } from './pagination';
-import { keepPrefetched, prefetchColumns, type Prefetch } from './prefetch';
+import { keepPrefetched, prefetchSql, type Prefetch } from './prefetch';
 import type { Row, RowReader } from './rows';
 import { readRows } from './sql';
 
@@ -106,9 +106,10 @@ export async function keysetPage<T extends object>(em: EntityManager, rows: RowR
   const params = cursor ? [...q.params, ...cursor] : q.params;
   const select = q.sort.map((s, i) => `${s.sql} as "__s${i}"`).join(', ');
   const order = orderBy(a, q.sort, q.direction);
+  const prefetch = q.prefetch?.length ? prefetchSql(em, rows, a, q.prefetch) : null;
   const found = await readRows(em,
-    `select ${rows.columns(em, a, q.props)}, ${select}${q.prefetch?.length ? `, ${prefetchColumns(em, rows, a, q.prefetch)}` : ''}
-     from "${table}" ${a} where ${pageWhere} order by ${order} limit ${pageLimit(q.first)}`,
+    `select ${rows.columns(em, a, q.props)}, ${select}${prefetch ? `, ${prefetch.columns}` : ''}
+     from "${table}" ${a}${prefetch?.joins ? ` ${prefetch.joins}` : ''} where ${pageWhere} order by ${order} limit ${pageLimit(q.first)}`,
     params);
   const sortOf = new Map<Row<T>, CursorValue[]>();
   const values = found.map((row) => sortValues(q.sort, row));

@@ -117,6 +117,11 @@ export class RowReader<T extends object> {
     return this.selected(em, props).map(([prop, column]) => `${alias}."${column}" as "${prop}"`).join(', ');
   }
 
+  /** The primary key's property. */
+  primaryKey(em: EntityManager): string {
+    return this.shape(em).primaryKey;
+  }
+
   /** The primary key's column. */
   idColumn(em: EntityManager): string {
     return this.column(em, this.shape(em).primaryKey);
@@ -129,20 +134,26 @@ export class RowReader<T extends object> {
     return found[1];
   }
 
+  /** The properties a row carries (all of them, or those of `props`), in column order. */
+  selectedProps(em: EntityManager, props?: Set<string>): string[] {
+    return this.selected(em, props).map(([prop]) => prop);
+  }
+
   /**
-   * A JSON object of the row of alias `alias`, keyed by property like `columns` (decimals as
-   * text, so that money stays exact), with `extra` [key, SQL] pairs appended. PostgreSQL's
-   * json_build_object takes at most 100 arguments, so larger rows are built in parts.
+   * A JSON array of the values of the row of alias `alias`, in the order of `selectedProps`
+   * (decimals as text, so that money stays exact), with the `extra` SQL values appended.
+   * PostgreSQL's functions take at most 100 arguments, so longer rows are built in parts.
    */
-  json(em: EntityManager, alias: string, extra: [string, string][] = [], props?: Set<string>): string {
+  jsonArray(em: EntityManager, alias: string, extra: string[] = [], props?: Set<string>): string {
     const { exact } = this.shape(em);
-    const pairs = [
-      ...this.selected(em, props).map(([prop, column]): [string, string] => [prop, `${alias}."${column}"${exact.has(prop) ? '::text' : ''}`]),
+    const values = [
+      ...this.selected(em, props).map(([prop, column]) => `${alias}."${column}"${exact.has(prop) ? '::text' : ''}`),
       ...extra,
-    ].map(([key, sql]) => `'${key}', ${sql}`);
+    ];
     const parts: string[] = [];
-    for (let i = 0; i < pairs.length; i += 50) parts.push(`json_build_object(${pairs.slice(i, i + 50).join(', ')})`);
-    return parts.length === 1 ? parts[0] : `(${parts.map((p) => `${p}::jsonb`).join(' || ')})::json`;
+    for (let i = 0; i < values.length; i += 90) parts.push(`json_build_array(${values.slice(i, i + 90).join(', ')})`);
+    if (parts.length <= 1) return parts[0] ?? 'json_build_array()';
+    return `(${parts.map((p) => `${p}::jsonb`).join(' || ')})::json`;
   }
 
   /** Completes rows as selected by `columns`: instants become Dates. */
