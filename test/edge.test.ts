@@ -154,6 +154,12 @@ describe('security headers', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
+
+  test('answers carry no ETag: nothing caches a POST, and hashing each answer costs CPU', async () => {
+    const res = await s.gql('{ me { id } }');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('etag')).toBeNull();
+  });
 });
 
 describe('the work is bounded before validation', () => {

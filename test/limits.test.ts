@@ -51,6 +51,19 @@ describe('operation limits', () => {
     expect((await s.gql(`{ leads(first: 20) { nodes { ${sel} } } }`)).errors).toBeUndefined();
   });
 
+  test('one document costs what its variables make it cost, every time it is sent', async () => {
+    const sel = 'stakeholders { id role createdAt contact { id firstName lastName fullName email jobTitle businessPhone } }';
+    const query = `query($n: Int, $m: Int) { leads(first: $n) { nodes { ${sel} } } other: leads(first: $m) { totalCount } }`;
+    for (let round = 0; round < 2; round++) {
+      expect((await s.gql(query, { n: 20, m: 1 })).errors).toBeUndefined();
+      const big = await s.gql(query, { n: 100, m: 1 });
+      expect(big.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+      const named = await s.gql(query, { m: 1, n: 100 });
+      expect(named.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+      expect((await s.gql(query, { n: 1000, m: 1 })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
   test('HTTP batching is off', async () => {
     const res = await post([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]);
     expect(res.status).toBe(400);

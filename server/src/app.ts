@@ -63,6 +63,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // `/GRAPHQL` is not `/graphql`: one spelling per route, and one metrics label.
   app.set('case sensitive routing', true);
   app.disable('x-powered-by');
+  // No ETag: Express would hash every GraphQL answer (a POST, which nothing caches) to make one.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
 
   const metrics = new Metrics();

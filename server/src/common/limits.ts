@@ -5,6 +5,7 @@ import {
   getNullableType, GraphQLError, isListType, parse, visit, type DocumentNode, type GraphQLSchema, type ValidationContext,
 } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { LRUCache } from 'lru-cache';
 import { ApiErrorCode, badUserInput } from './errors';
 import { pageSize } from './pagination';
 import { MAX_ATTACHMENT_BYTES } from '../timeline/attachment.content';
@@ -64,6 +65,20 @@ const reject = [(ctx: ValidationContext | null, error: GraphQLError) => {
  * does not parse (Apollo reports syntax errors itself).
  */
 export function documentTooLarge(source: string): GraphQLError | null {
+  if (fittingDocuments.has(source)) return null;
+  const refusal = measureDocument(source);
+  if (!refusal) fittingDocuments.set(source, true);
+  return refusal;
+}
+
+/**
+ * Documents already found to fit, by their text: clients send the same few documents again and
+ * again, and parsing each one anew to count it cost about 2% of a list request's CPU. At most
+ * 4 Mi characters of documents are kept, the least recently used leaving first.
+ */
+const fittingDocuments = new LRUCache<string, true>({ maxSize: 4 * 1024 * 1024, sizeCalculation: (_v, source) => Math.max(1, source.length) });
+
+function measureDocument(source: string): GraphQLError | null {
   let document: DocumentNode;
   try {
     document = parse(source, { maxTokens: MAX_TOKENS, noLocation: true });
@@ -111,6 +126,42 @@ const pagedEstimator: ComplexityEstimator = ({ type, field, args, childComplexit
 };
 
 /**
+ * Costs already worked out, by document (Apollo hands out the same parsed document object for
+ * the same text while it keeps it cached) and then by operation name and variables: walking
+ * the document with the schema's types for every request cost about 2% of a list request's
+ * CPU. Variables longer than {@link COST_CACHE_MAX_VARIABLES} characters of JSON (an import's
+ * rows, say) are not kept; each document keeps at most 100 costs.
+ */
+const costs = new WeakMap<DocumentNode, Map<string, number>>();
+const COST_CACHE_MAX_VARIABLES = 1024;
+
+function costOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number {
+  const json = JSON.stringify(variables);
+  const key = json.length <= COST_CACHE_MAX_VARIABLES ? `${operationName ?? ''}\n${json}` : null;
+  let known = costs.get(document);
+  const cached = key === null ? undefined : known?.get(key);
+  if (cached !== undefined) return cached;
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema, query: document, variables, operationName,
+      estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (err) {
+    if (err instanceof GraphQLError && err.extensions?.code) throw err;
+    // getComplexity coerces the variables first and throws an error without a code
+    // when one does not fit its type (an unknown enum value, say): the caller's input.
+    throw badUserInput(err instanceof Error ? err.message : String(err));
+  }
+  if (key !== null) {
+    if (!known) costs.set(document, known = new Map());
+    if (known.size >= 100) known.clear();
+    known.set(key, cost);
+  }
+  return cost;
+}
+
+/**
  * Refuses an operation whose estimated cost is over {@link MAX_COST} once its variables are
  * known, before any resolver runs; then `spend` charges the cost to the caller's budget (and
  * may refuse it in turn).
@@ -120,18 +171,7 @@ export function costLimitPlugin<C extends BaseContext>(schema: GraphQLSchema, sp
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operationName, contextValue }) {
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined,
-              estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch (err) {
-            if (err instanceof GraphQLError && err.extensions?.code) throw err;
-            // getComplexity coerces the variables first and throws an error without a code
-            // when one does not fit its type (an unknown enum value, say): the caller's input.
-            throw badUserInput(err instanceof Error ? err.message : String(err));
-          }
+          const cost = costOf(schema, document, operationName ?? undefined, request.variables ?? {});
           if (cost > MAX_COST) {
             throw tooComplex(`The query's estimated cost is ${cost}, over the limit of ${MAX_COST}; ask for smaller pages or fewer nested lists`);
           }
