@@ -21,3 +21,10 @@ test('a rewired resolver answers from its parent row as before', async () => {
   expect(resolve({ firstName: 'Ada', lastName: 'Lovelace' }, {}, {}, {} as never)).toBe('Ada Lovelace');
   expect(resolve({ firstName: null, lastName: 'Hopper' }, {}, {}, {} as never)).toBe('Hopper');
 });
+
+test('a union\'s resolveType answers at once, not with a promise', async () => {
+  const schema = await createSchema();
+  const union = schema.getType('TimelineItem') as import('graphql').GraphQLUnionType;
+  expect(union.resolveType!({ kind: 'TASK' }, {}, {} as never, union)).toBe('Activity');
+  expect(union.resolveType!({ text: 'Met at the fair' }, {}, {} as never, union)).toBe('Note');
+});

@@ -16,7 +16,7 @@ import { applySchemaDocs, enumSchemaDocs, type SchemaDocs } from './common/schem
 import { AccountResolver } from './accounts/account.resolver';
 import { AuditEntryResolver, LeadHistoryResolver } from './audit/audit.resolver';
 import { authChecker } from './access/policy';
-import { callFieldResolversDirectly } from './common/direct-resolvers';
+import { callFieldResolversDirectly, resolveAbstractTypesDirectly } from './common/direct-resolvers';
 import { DateTimeScalar } from './common/scalars';
 import { ContactResolver } from './contacts/contact.resolver';
 import { CurrencyResolver } from './currencies/currency.resolver';
@@ -69,6 +69,7 @@ export function createSchema(): Promise<GraphQLSchema> {
   }).then((schema) => {
     applySchemaDocs(schema, SCHEMA_DOCS);
     callFieldResolversDirectly(schema);
+    resolveAbstractTypesDirectly(schema);
     return schema;
   });
   return built;

@@ -1,4 +1,6 @@
-import { isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import {
+  isAbstractType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema, type GraphQLTypeResolver,
+} from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 
 type ParamGetter = (root: unknown, context: unknown, info: unknown) => unknown;
@@ -45,6 +47,32 @@ export function callFieldResolversDirectly(schema: GraphQLSchema): string[] {
             : (root, _args, context, info) => method(...getters.map((g) => g(root, context, info)));
     field.resolve = resolve;
     rewired.push(`${type.name}.${field.name}`);
+  }
+  return rewired;
+}
+
+/**
+ * Calls the `resolveType` of the unions and interfaces that declare one directly. type-graphql
+ * wraps it in an async function, so that every item of a timeline waited for a promise to learn
+ * its type, and graphql-jit (http/executor.ts) takes no promise there at all: it would answer
+ * every item with an error. A class that `resolveType` returns is named here as type-graphql
+ * names it. Returns the types it rewired.
+ */
+export function resolveAbstractTypesDirectly(schema: GraphQLSchema): string[] {
+  const storage = getMetadataStorage();
+  const nameOf = (value: unknown): string | undefined => (typeof value === 'string' ? value
+    : typeof value === 'function' ? storage.objectTypes.find((o) => o.target === value)?.name : undefined);
+  const rewired: string[] = [];
+  for (const meta of [...storage.unions, ...storage.interfaceTypes]) {
+    const declared = meta.resolveType;
+    const type = schema.getType(meta.name);
+    if (!declared || !isAbstractType(type)) continue;
+    const resolveType: GraphQLTypeResolver<unknown, unknown> = (value, context, info, abstractType) => {
+      const resolved: unknown = declared(value, context, info, abstractType);
+      return resolved instanceof Promise ? resolved.then(nameOf) : nameOf(resolved);
+    };
+    type.resolveType = resolveType;
+    rewired.push(type.name);
   }
   return rewired;
 }

@@ -55,7 +55,9 @@ export function connectionType<T extends object>(name: string, node: () => Class
     @Field(() => PageInfo)
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: 'All items matching the filter, across pages.' })
+    // Not simple: the value is a promise, and only a resolver's result is awaited. A field
+    // without one is read as a plain value by the compiled executor (http/executor.ts).
+    @Field(() => Int, { simple: false, description: 'All items matching the filter, across pages.' })
     readonly totalCount!: Promise<number>;
   }
   return Connection as ClassType<ConnectionShape<T>>;
