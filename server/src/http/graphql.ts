@@ -16,6 +16,7 @@ import { idempotencyPlugin } from '../idempotency/idempotency.plugin';
 import type { Metrics } from '../metrics/metrics';
 import type { AuthenticatedRequest } from './authenticate';
 import { formatError, HttpError } from './errors';
+import { compiledExecution } from './executor';
 import { RETRY_AFTER_SECONDS } from '../db/faults';
 import { replicaReadsPlugin } from '../db/replicas';
 import type { Throttle } from './throttle';
@@ -78,7 +79,8 @@ export interface GraphqlOptions {
 export async function createApollo(opts: GraphqlOptions): Promise<ApolloServer<Context>> {
   const { config, schema, throttle } = opts;
   const apollo = new ApolloServer<Context>({
-    schema,
+    // The schema, run by compiled operations rather than graphql-js's execute (executor.ts).
+    gateway: compiledExecution(schema, (outcome) => opts.metrics.compiledOperation(outcome)),
     introspection: config.introspection,
     allowBatchedHttpRequests: false,
     // Second line behind documentLimits: Apollo's own parse stops at the same token count.

@@ -6,6 +6,7 @@ import {
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { UserErrorCode } from '../common/enums';
 import { PUBLIC_CODES } from '../http/errors';
+import type { CompileOutcome } from '../http/executor';
 import type { Context } from '../context';
 
 /** The routes, as labels; anything else is `unmatched`. */
@@ -87,8 +88,23 @@ export class Metrics {
     labelNames: ['field', 'code'] as const, registers: [this.registry],
   });
 
+  private readonly compilations = new Counter({
+    name: 'leads_graphql_compilations_total',
+    help: 'GraphQL operations compiled on their first request (compiled), or left to graphql-js (fallback)',
+    labelNames: ['outcome'] as const, registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'leads_' });
+  }
+
+  /**
+   * Counts an operation compiled for the executor (http/executor.ts): one per distinct
+   * document Apollo keeps, so that a rate that does not settle means documents that keep
+   * changing (values written into the query text instead of variables).
+   */
+  compiledOperation(outcome: CompileOutcome): void {
+    this.compilations.inc({ outcome });
   }
 
   /**
