@@ -65,7 +65,7 @@ const reject = [(ctx: ValidationContext | null, error: GraphQLError) => {
  * does not parse (Apollo reports syntax errors itself).
  */
 export function documentTooLarge(source: string): GraphQLError | null {
-  if (fittingDocuments.has(source)) return null;
+  if (fittingDocuments.get(source)) return null;
   const refusal = measureDocument(source);
   if (!refusal) fittingDocuments.set(source, true);
   return refusal;
