@@ -74,6 +74,23 @@ test('imports the good rows of a CSV file as the owner, and writes the bad ones 
   expect(failed[0].Topic).toBe('A topic over\r\ntwo lines');
 });
 
+test('the failed-rows file, its rows corrected, imports as it is; what still fails goes to a failed-rows file of its own', async () => {
+  const file = path.join(dir, 'fix.csv');
+  fs.writeFileSync(file, 'topic,lastName,email,rating\nOne,Fox,fox@fix.example,lukewarm\nTwo,Owl,not-an-email,\n');
+  expect(JSON.parse((await leadsImport(file, '--owner', ownerEmail)).stdout)).toMatchObject({ created: 0, failed: 2 });
+  const failedFile = path.join(dir, 'fix.failed.csv');
+  const corrected = fs.readFileSync(failedFile, 'utf8').replace('lukewarm', 'warm');
+  expect(corrected.split(/\r?\n/)[0]).toBe('line,topic,lastName,email,rating,errors');
+  fs.writeFileSync(failedFile, corrected);
+
+  const again = JSON.parse((await leadsImport(failedFile, '--owner', ownerEmail)).stdout);
+  const refailed = path.join(dir, 'fix.failed.failed.csv');
+  expect(again).toMatchObject({ rows: 2, created: 1, failed: 1, failedFile: refailed });
+  expect(await leadsLike('%@fix.example')).toEqual([expect.objectContaining({ topic: 'One', email: 'fox@fix.example', rating: 'WARM' })]);
+  const still = parse(fs.readFileSync(refailed, 'utf8'), { columns: true }) as Record<string, string>[];
+  expect(still).toEqual([{ line: '3', topic: 'Two', lastName: 'Owl', email: 'not-an-email', rating: '', errors: 'email: email must be a well-formed email address' }]);
+});
+
 test('a second run skips the rows it imported, updates them with --on-match update, and --dry-run writes nothing', async () => {
   const file = path.join(dir, 'again.csv');
   fs.writeFileSync(file, 'topic,lastName,email,jobTitle\nFirst,Ray,ray@again.example,Buyer\nSecond,Sun,sun@again.example,\n');

@@ -33,6 +33,11 @@ export const CSV_COLUMNS: readonly string[] = [
 ];
 const BY_LOWER = new Map(CSV_COLUMNS.map((c) => [c.toLowerCase(), c]));
 const REQUIRED = ['topic', 'lastName'];
+/**
+ * The columns a failed-rows file adds (`failedRowsCsv`), left out when a file is read: such a
+ * file, its rows corrected, imports as it is.
+ */
+const REPORT_COLUMNS = new Set(['line', 'errors']);
 
 /** A row's failure, as the failed-rows file reports it: the field (a column name) and why. */
 export interface RowError { field: string | null; message: string }
@@ -48,7 +53,8 @@ const BREAK = /\r\n|\r|\n/g;
 /**
  * Parses a CSV file (UTF-8, an optional BOM, comma-separated, RFC 4180 quoting, blank lines
  * skipped). Throws, before anything is imported, on malformed CSV, a header that names an
- * unknown or repeated column, or a missing `topic` or `lastName` column.
+ * unknown or repeated column, or a missing `topic` or `lastName` column. The `line` and
+ * `errors` columns of a failed-rows file are left out.
  */
 export function parseLeadsCsv(text: string): CsvFile {
   let parsed: { record: string[]; raw: string }[];
@@ -66,8 +72,10 @@ export function parseLeadsCsv(text: string): CsvFile {
     breaks += (raw.match(BREAK) ?? []).length;
     return { line, cells: record };
   });
-  const [head, ...records] = located;
-  const header = head.cells.map((h) => h.trim());
+  const [head, ...rest] = located;
+  const kept = head.cells.map((h, i) => (REPORT_COLUMNS.has(h.trim().toLowerCase()) ? -1 : i)).filter((i) => i >= 0);
+  const header = kept.map((i) => head.cells[i].trim());
+  const records = kept.length === head.cells.length ? rest : rest.map((r) => ({ line: r.line, cells: kept.map((i) => r.cells[i] ?? '') }));
   const unknown = header.filter((h) => !BY_LOWER.has(h.toLowerCase()));
   if (unknown.length) {
     throw new Error(`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => JSON.stringify(u)).join(', ')}; the columns are ${CSV_COLUMNS.join(', ')} (in any case)`);
